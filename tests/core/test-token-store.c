@@ -1,0 +1,680 @@
+/* test-token-store.c: the token store against a real gnome-keyring, run
+ * inside tests/run-in-session. Covers round trips, lookups, renames,
+ * HOTP counters, removal, items planted behind the store's back, and a
+ * locked keyring. */
+#include <libsecret/secret.h>
+#include <string.h>
+
+#include "wc-error.h"
+#include "wc-otpauth-uri.h"
+#include "wc-token-store.h"
+
+#define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+
+static const char *hotp_vectors[] = {
+  "755224", "287082", "359152", "969429", "338314",
+};
+
+typedef struct {
+  WcTokenStore *store;
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Fixture;
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (f->result);
+  f->result = g_object_ref (result);
+  g_main_loop_quit (f->loop);
+}
+
+/* Forgets the previous operation's result before starting the next. */
+static void
+reset (Fixture *f)
+{
+  g_clear_object (&f->result);
+}
+
+static GAsyncResult *
+run (Fixture *f)
+{
+  g_main_loop_run (f->loop);
+  return f->result;
+}
+
+static const SecretSchema *
+schema_for_planting (void)
+{
+  /* Same name as the store's schema, but no attribute checking, so the
+   * test can plant items the store would never write. */
+  static const SecretSchema schema = {
+    WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
+    {
+      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "type", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "digits", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "period", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
+}
+
+static void
+remove_everything (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_TOKEN_SCHEMA_NAME);
+  while (secret_password_clearv_sync (schema_for_planting (), attributes, NULL, &error))
+    ;
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  remove_everything ();
+  f->store = wc_token_store_new ();
+  f->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->result);
+  g_assert_finalize_object (f->store);
+  g_clear_pointer (&f->loop, g_main_loop_unref);
+  remove_everything ();
+}
+
+static GPtrArray *
+list (Fixture *f,
+      GError **error)
+{
+  reset (f);
+  wc_token_store_list_async (f->store, NULL, on_done, f);
+  return wc_token_store_list_finish (f->store, run (f), error);
+}
+
+static WcToken *
+lookup (Fixture    *f,
+        const char *query,
+        GError    **error)
+{
+  reset (f);
+  wc_token_store_lookup_async (f->store, query, NULL, on_done, f);
+  return wc_token_store_lookup_finish (f->store, run (f), error);
+}
+
+static void
+add (Fixture *f,
+     WcToken *token)
+{
+  g_autoptr(GError) error = NULL;
+
+  reset (f);
+  wc_token_store_add_async (f->store, token, NULL, on_done, f);
+  g_assert_true (wc_token_store_add_finish (f->store, run (f), &error));
+  g_assert_no_error (error);
+}
+
+static WcToken *
+parse (const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  WcToken *token = wc_otpauth_uri_parse (uri, &error);
+
+  g_assert_no_error (error);
+  return token;
+}
+
+/* Reads an item straight from the keyring, bypassing the store. */
+static SecretItem *
+raw_item (const char *uuid)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GList *items;
+  SecretItem *item;
+
+  g_assert_no_error (error);
+  g_hash_table_insert (attributes, (char *) "uuid", (char *) uuid);
+  items = secret_service_search_sync (service, schema_for_planting (), attributes,
+                                      SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_length (items), ==, 1);
+  item = g_object_ref (items->data);
+  g_list_free_full (items, g_object_unref);
+  return item;
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=gezd+gnbv+gy3t+qojq+gezd+gnbv+gy3t+qojq");
+  g_autoptr(WcToken) b = parse ("otpauth://totp/%E3%82%AF%E3%83%AD%E3%83%8D%E3%82%B3:%E5%8A%A0%E7%9B%9F%E5%BA%97?secret=" SECRET_B32 "&algorithm=SHA512&digits=8&period=60");
+  g_autoptr(WcToken) c = parse ("otpauth://hotp/Bank:bob?secret=" SECRET_B32 "&counter=7&algorithm=SHA256&digits=7");
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretItem) item = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  g_autofree char *label = NULL;
+  WcToken *inputs[3];
+
+  inputs[0] = a; inputs[1] = b; inputs[2] = c;
+  for (guint i = 0; i < 3; i++)
+    add (f, inputs[i]);
+
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 3);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      WcToken *in = inputs[i];
+      WcToken *out = NULL;
+
+      for (guint j = 0; j < tokens->len; j++)
+        if (strcmp (wc_token_get_uuid (g_ptr_array_index (tokens, j)), wc_token_get_uuid (in)) == 0)
+          out = g_ptr_array_index (tokens, j);
+
+      g_assert_nonnull (out);
+      g_assert_true (wc_token_is_readable (out));
+      g_assert_cmpstr (wc_token_get_issuer (out), ==, wc_token_get_issuer (in));
+      g_assert_cmpstr (wc_token_get_account (out), ==, wc_token_get_account (in));
+      g_assert_cmpint (wc_token_get_otp_type (out), ==, wc_token_get_otp_type (in));
+      g_assert_cmpint (wc_token_get_algorithm (out), ==, wc_token_get_algorithm (in));
+      g_assert_cmpuint (wc_token_get_digits (out), ==, wc_token_get_digits (in));
+      g_assert_cmpuint (wc_token_get_period (out), ==, wc_token_get_period (in));
+      g_assert_cmpuint (wc_token_get_counter (out), ==, wc_token_get_counter (in));
+      g_assert_true (wc_secret_equal (wc_token_get_key (out), wc_token_get_key (in)));
+    }
+
+  /* As Seahorse shows it: a readable label, the normalized key as one
+   * line, and the parameters as attributes. */
+  item = raw_item (wc_token_get_uuid (a));
+  label = secret_item_get_label (item);
+  g_assert_cmpstr (label, ==, "Web Collect Login: ACME (alice)");
+  value = secret_item_get_secret (item);
+  g_assert_cmpstr (secret_value_get_text (value), ==, SECRET_B32);
+  {
+    g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+    const char *names[] = { "uuid", "issuer", "account", "type", "algorithm", "digits", "period", "counter" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+      g_assert_nonnull (g_hash_table_lookup (attributes, names[i]));
+    g_assert_cmpstr (g_hash_table_lookup (attributes, "type"), ==, "totp");
+    g_assert_cmpstr (g_hash_table_lookup (attributes, "digits"), ==, "6");
+  }
+
+  /* The same token twice is refused, and the first one is untouched. */
+  reset (f);
+  wc_token_store_add_async (f->store, a, NULL, on_done, f);
+  g_assert_false (wc_token_store_add_finish (f->store, run (f), &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED);
+}
+
+static void
+test_lookup (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) b = parse ("otpauth://totp/ACME:alison?secret=" SECRET_B32);
+  g_autoptr(WcToken) c = parse ("otpauth://totp/Other:alice?secret=" SECRET_B32);
+  g_autoptr(GError) error = NULL;
+  WcToken *found;
+
+  add (f, a);
+  add (f, b);
+  add (f, c);
+
+  /* Exact "issuer:account", case-insensitive. */
+  found = lookup (f, "acme:ALICE", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_token_get_uuid (found), ==, wc_token_get_uuid (a));
+  g_object_unref (found);
+
+  /* A unique piece. */
+  found = lookup (f, "lison", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_token_get_uuid (found), ==, wc_token_get_uuid (b));
+  g_object_unref (found);
+
+  /* A UUID prefix. */
+  {
+    g_autofree char *prefix = g_strndup (wc_token_get_uuid (c), 13);
+
+    found = lookup (f, prefix, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (wc_token_get_uuid (found), ==, wc_token_get_uuid (c));
+    g_object_unref (found);
+  }
+
+  /* "alice" is the exact account of two tokens. */
+  found = lookup (f, "alice", &error);
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_AMBIGUOUS);
+  g_assert_null (found);
+  g_clear_error (&error);
+
+  found = lookup (f, "nobody", &error);
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
+  g_assert_null (found);
+}
+
+static void
+test_rename_and_update (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretItem) item = NULL;
+  g_autofree char *label = NULL;
+
+  add (f, a);
+
+  reset (f);
+  wc_token_store_rename_async (f->store, a, "ヤマト運輸", "加盟店 A", NULL, on_done, f);
+  g_assert_true (wc_token_store_rename_finish (f->store, run (f), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_token_get_issuer (a), ==, "ヤマト運輸");
+
+  stored = lookup (f, wc_token_get_uuid (a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_token_get_issuer (stored), ==, "ヤマト運輸");
+  g_assert_cmpstr (wc_token_get_account (stored), ==, "加盟店 A");
+  g_assert_true (wc_secret_equal (wc_token_get_key (stored), wc_token_get_key (a)));
+  g_clear_object (&stored);
+
+  item = raw_item (wc_token_get_uuid (a));
+  label = secret_item_get_label (item);
+  g_assert_cmpstr (label, ==, "Web Collect Login: ヤマト運輸 (加盟店 A)");
+
+  wc_token_set_digits (a, 8);
+  wc_token_set_algorithm (a, WC_OTP_ALGORITHM_SHA256);
+  reset (f);
+  wc_token_store_update_async (f->store, a, NULL, on_done, f);
+  g_assert_true (wc_token_store_update_finish (f->store, run (f), &error));
+  g_assert_no_error (error);
+
+  stored = lookup (f, wc_token_get_uuid (a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (wc_token_get_digits (stored), ==, 8);
+  g_assert_cmpint (wc_token_get_algorithm (stored), ==, WC_OTP_ALGORITHM_SHA256);
+  g_assert_true (wc_secret_equal (wc_token_get_key (stored), wc_token_get_key (a)));
+}
+
+static void
+test_hotp_counter (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(WcToken) token = parse ("otpauth://hotp/ACME:alice?secret=" SECRET_B32 "&counter=2");
+  g_autoptr(GError) error = NULL;
+
+  add (f, token);
+
+  for (guint i = 2; i < 5; i++)
+    {
+      g_autofree char *code = NULL;
+      g_autoptr(WcToken) stored = NULL;
+
+      reset (f);
+      wc_token_store_next_hotp_code_async (f->store, token, NULL, on_done, f);
+      code = wc_token_store_next_hotp_code_finish (f->store, run (f), &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (code, ==, hotp_vectors[i]);
+
+      /* By the time the code is in hand, the keyring has the next counter. */
+      stored = lookup (f, "ACME:alice", &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (wc_token_get_counter (stored), ==, i + 1);
+      g_assert_cmpuint (wc_token_get_counter (token), ==, i + 1);
+    }
+
+  /* A TOTP token has no counter to advance. */
+  {
+    g_autoptr(WcToken) totp = parse ("otpauth://totp/ACME:carol?secret=" SECRET_B32);
+    g_autofree char *code = NULL;
+
+    reset (f);
+    wc_token_store_next_hotp_code_async (f->store, totp, NULL, on_done, f);
+    code = wc_token_store_next_hotp_code_finish (f->store, run (f), &error);
+    g_assert_error (error, WC_OTP_ERROR, WC_OTP_ERROR_COUNTER);
+    g_assert_null (code);
+  }
+}
+
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) b = parse ("otpauth://totp/ACME:bob?secret=" SECRET_B32);
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add (f, a);
+  add (f, b);
+
+  reset (f);
+  wc_token_store_remove_async (f->store, a, NULL, on_done, f);
+  g_assert_true (wc_token_store_remove_finish (f->store, run (f), &error));
+  g_assert_no_error (error);
+
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 1);
+  g_assert_cmpstr (wc_token_get_uuid (g_ptr_array_index (tokens, 0)), ==, wc_token_get_uuid (b));
+
+  reset (f);
+  wc_token_store_remove_async (f->store, a, NULL, on_done, f);
+  g_assert_false (wc_token_store_remove_finish (f->store, run (f), &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
+}
+
+/* Plants an item behind the store's back, with secret-tool, as a user or
+ * another program might. */
+static void
+plant (const char *label,
+       const char *secret,
+       ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) tool = NULL;
+  va_list args;
+  const char *word;
+
+  g_ptr_array_add (argv, g_strdup ("secret-tool"));
+  g_ptr_array_add (argv, g_strdup ("store"));
+  g_ptr_array_add (argv, g_strdup_printf ("--label=%s", label));
+  g_ptr_array_add (argv, g_strdup ("xdg:schema"));
+  g_ptr_array_add (argv, g_strdup (WC_TOKEN_SCHEMA_NAME));
+  va_start (args, secret);
+  while ((word = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (word));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  tool = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (tool, secret, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (tool));
+}
+
+static void
+test_unreadable_items (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(WcToken) good = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  guint unreadable = 0;
+  const char *uuid_bad_secret = "0c2a3f0e-8a1b-4c55-9a7e-1d2f3a4b5c6d";
+
+  add (f, good);
+
+  /* A secret that is not base32. */
+  plant ("Web Collect Login: broken secret", "not base32!", "uuid", uuid_bad_secret,
+         "type", "totp", "algorithm", "SHA1", "digits", "6", "period", "30", "counter", "0", NULL);
+  /* Digits liboath cannot do. */
+  plant ("Web Collect Login: broken digits", SECRET_B32, "uuid", "1c2a3f0e-8a1b-4c55-9a7e-1d2f3a4b5c6d",
+         "type", "totp", "algorithm", "SHA1", "digits", "10", "period", "30", "counter", "0", NULL);
+  /* No UUID at all. The Secret Service replaces any item whose
+   * attributes include all of a new item's, so this one carries an
+   * issuer the others lack. */
+  plant ("Web Collect Login: no uuid", SECRET_B32, "issuer", "Nameless",
+         "type", "totp", "algorithm", "SHA1", "digits", "6", "period", "30", "counter", "0", NULL);
+
+  /* A type the store does not know. */
+  plant ("hand-made", SECRET_B32, "uuid", "2c2a3f0e-8a1b-4c55-9a7e-1d2f3a4b5c6d", "type", "sms", NULL);
+
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 5);
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      WcToken *token = g_ptr_array_index (tokens, i);
+      g_autofree char *code = NULL;
+
+      if (wc_token_is_readable (token))
+        {
+          g_assert_cmpstr (wc_token_get_uuid (token), ==, wc_token_get_uuid (good));
+          /* The good token still works next to the broken ones. */
+          code = wc_token_dup_code (token, 59, 0, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (code, ==, "287082");
+          continue;
+        }
+
+      unreadable++;
+      g_assert_nonnull (wc_token_get_problem (token));
+      g_assert_null (wc_token_get_key (token));
+      code = wc_token_dup_code (token, 59, 0, &error);
+      g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_UNREADABLE);
+      g_clear_error (&error);
+      g_assert_null (code);
+
+      if (g_str_equal (wc_token_get_uuid (token), uuid_bad_secret))
+        g_assert_nonnull (strstr (wc_token_get_problem (token), "base32"));
+    }
+  g_assert_cmpuint (unreadable, ==, 4);
+
+  /* Listing set them aside; it deleted nothing. A second listing sees
+   * exactly the same. */
+  g_clear_pointer (&tokens, g_ptr_array_unref);
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 5);
+
+  /* An explicit remove works on an unreadable token, even one without a
+   * UUID of its own. */
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      WcToken *token = g_ptr_array_index (tokens, i);
+
+      if (!wc_token_is_readable (token))
+        {
+          reset (f);
+          wc_token_store_remove_async (f->store, token, NULL, on_done, f);
+          g_assert_true (wc_token_store_remove_finish (f->store, run (f), &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_clear_pointer (&tokens, g_ptr_array_unref);
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 1);
+}
+
+static SecretCollection *
+login_collection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
+  SecretCollection *collection;
+
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  return collection;
+}
+
+static void
+lock_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = login_collection ();
+  g_autoptr(SecretService) service = secret_collection_get_service (collection) ?
+    g_object_ref (secret_collection_get_service (collection)) : NULL;
+  GList objects = { collection, NULL, NULL };
+
+  g_assert_cmpint (secret_service_lock_sync (service, &objects, NULL, NULL, &error), ==, 1);
+  g_assert_no_error (error);
+}
+
+/* Unlocks the login keyring with its password, the way the login manager
+ * does: through gnome-keyring's private D-Bus interface for exactly this,
+ * with the password sent over a "plain" session of the bus that only this
+ * test's session can reach. */
+static void
+unlock_keyring_with_password (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(SecretCollection) collection = login_collection ();
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  const char *password = g_getenv ("WC_TEST_KEYRING_PASSWORD");
+  const char *session = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (password);
+
+  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                        "org.freedesktop.Secret.Service", "OpenSession",
+                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
+                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1,
+                                        NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(v&o)", NULL, &session);
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
+                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
+                                       "UnlockWithMasterPassword",
+                                       g_variant_new ("(o(o@ay@ays))",
+                                                      g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
+                                                      session,
+                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
+                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
+                                                                                 strlen (password), 1),
+                                                      "text/plain"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Stands in for the user turning down the keyring's password dialog: it
+ * presses Escape in the real gcr-prompter window once it shows. */
+static gboolean
+close_prompt (gpointer user_data)
+{
+  g_autoptr(GSubprocess) search = NULL;
+  g_autofree char *windows = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  search = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+                             "xdotool", "search", "--onlyvisible", "--class", "gcr-prompter", NULL);
+  if (search == NULL || !g_subprocess_communicate_utf8 (search, NULL, NULL, &windows, NULL, NULL))
+    return G_SOURCE_CONTINUE;
+
+  ids = g_strsplit (g_strstrip (windows), "\n", -1);
+  for (guint i = 0; ids[i] != NULL && *ids[i] != '\0'; i++)
+    {
+      g_autoptr(GSubprocess) press =
+        g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, NULL,
+                          "xdotool", "windowfocus", "--sync", ids[i], "key", "Escape", NULL);
+
+      if (press != NULL)
+        g_subprocess_wait (press, NULL, NULL);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_locked (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcToken) found = NULL;
+  guint closer;
+
+  add (f, a);
+  lock_keyring ();
+
+  tokens = list (f, &error);
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
+  g_assert_null (tokens);
+  g_assert_nonnull (strstr (error->message, "locked"));
+  g_clear_error (&error);
+
+  found = lookup (f, "ACME", &error);
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  /* Updates are refused while locked, and nothing is lost. */
+  reset (f);
+  wc_token_store_rename_async (f->store, a, "X", "Y", NULL, on_done, f);
+  g_assert_false (wc_token_store_rename_finish (f->store, run (f), &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
+  g_assert_cmpstr (wc_token_get_issuer (a), ==, "ACME");
+  g_clear_error (&error);
+
+  /* Asking to unlock brings up the keyring's own prompt; closing it is a
+   * refusal. */
+  closer = g_timeout_add (100, close_prompt, NULL);
+  reset (f);
+  wc_token_store_unlock_async (f->store, NULL, on_done, f);
+  g_assert_false (wc_token_store_unlock_finish (f->store, run (f), &error));
+  g_source_remove (closer);
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_UNLOCK_REFUSED);
+  g_clear_error (&error);
+
+  unlock_keyring_with_password ();
+  tokens = list (f, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 1);
+  g_assert_cmpstr (wc_token_get_issuer (g_ptr_array_index (tokens, 0)), ==, "ACME");
+
+  /* With nothing locked, unlocking is a no-op that succeeds. */
+  reset (f);
+  wc_token_store_unlock_async (f->store, NULL, on_done, f);
+  g_assert_true (wc_token_store_unlock_finish (f->store, run (f), &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("WC_TEST_KEYRING_PASSWORD") == NULL)
+    {
+      g_printerr ("run this test through tests/run-in-session\n");
+      return 1;
+    }
+
+#define ADD(path, func) \
+  g_test_add ("/token-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("round-trip", test_round_trip);
+  ADD ("lookup", test_lookup);
+  ADD ("rename-and-update", test_rename_and_update);
+  ADD ("hotp-counter", test_hotp_counter);
+  ADD ("remove", test_remove);
+  ADD ("unreadable-items", test_unreadable_items);
+  ADD ("locked", test_locked);
+#undef ADD
+
+  return g_test_run ();
+}
