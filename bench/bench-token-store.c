@@ -8,36 +8,13 @@
 #include <stdlib.h>
 
 #include "wc-token-store.h"
+#include "wc-wait.h"
 
 #define ROUNDS 9
 
-typedef struct {
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  g_clear_object (&wait->result);
-  g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
 static void
 fill (WcTokenStore *store,
-      Wait         *wait,
+      WcWait       *wait,
       guint         from,
       guint         to)
 {
@@ -53,8 +30,8 @@ fill (WcTokenStore *store,
       wc_token_set_issuer (token, issuer);
       wc_token_set_account (token, account);
       wc_token_set_key (token, key);
-      wc_token_store_add_async (store, token, NULL, on_done, wait);
-      if (!wc_token_store_add_finish (store, wait_for (wait), &error))
+      wc_token_store_add_async (store, token, NULL, wc_wait_done, wait);
+      if (!wc_token_store_add_finish (store, wc_wait_result (wait), &error))
         g_error ("could not add a token: %s", error->message);
     }
 }
@@ -62,7 +39,7 @@ fill (WcTokenStore *store,
 /* The store's way: one listing, then a code for every token. */
 static double
 time_store (WcTokenStore *store,
-            Wait         *wait,
+            WcWait       *wait,
             guint         expected)
 {
   g_autoptr(GPtrArray) tokens = NULL;
@@ -70,8 +47,8 @@ time_store (WcTokenStore *store,
   gint64 start = g_get_monotonic_time ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  wc_token_store_list_async (store, NULL, on_done, wait);
-  tokens = wc_token_store_list_finish (store, wait_for (wait), &error);
+  wc_token_store_list_async (store, NULL, wc_wait_done, wait);
+  tokens = wc_token_store_list_finish (store, wc_wait_result (wait), &error);
   if (tokens == NULL)
     g_error ("listing failed: %s", error->message);
   for (guint i = 0; i < tokens->len; i++)
@@ -90,7 +67,7 @@ time_store (WcTokenStore *store,
  * secret, on the same service connection. */
 static double
 time_raw (SecretService *service,
-          Wait          *wait,
+          WcWait        *wait,
           guint          expected)
 {
   static const SecretSchema schema = {
@@ -103,8 +80,8 @@ time_raw (SecretService *service,
   guint count;
 
   secret_service_search (service, &schema, attributes,
-                         SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, on_done, wait);
-  items = secret_service_search_finish (service, wait_for (wait), &error);
+                         SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, wc_wait_done, wait);
+  items = secret_service_search_finish (service, wc_wait_result (wait), &error);
   if (error != NULL)
     g_error ("search failed: %s", error->message);
   count = g_list_length (items);
@@ -138,7 +115,7 @@ main (int    argc,
   g_autoptr(SecretService) service = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint));
-  Wait wait = { g_main_loop_new (NULL, FALSE), NULL };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
   guint filled = 0;
   gboolean within = TRUE;
 
@@ -153,6 +130,7 @@ main (int    argc,
       g_array_append_vals (sizes, defaults, G_N_ELEMENTS (defaults));
     }
 
+  wc_wait_init (&wait);
   service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
   if (service == NULL)
     g_error ("no Secret Service: %s", error->message);
@@ -182,7 +160,5 @@ main (int    argc,
     }
   g_print ("target: store within 1.2x of the raw search at every size: %s\n", within ? "met" : "NOT met");
 
-  g_clear_object (&wait.result);
-  g_main_loop_unref (wait.loop);
   return within ? 0 : 1;
 }

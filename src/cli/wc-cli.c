@@ -14,49 +14,9 @@
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
 #include "wc-token-store.h"
+#include "wc-wait.h"
 
 #define STDIN_LIMIT (64 * 1024)
-
-typedef struct {
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  g_main_loop_quit (wait->loop);
-}
-
-/* The CLI is a short-lived process: drive the async store API one call
- * at a time on a private main loop. */
-static GAsyncResult *
-wait_for (Wait *wait)
-{
-  g_main_loop_run (wait->loop);
-  return wait->result;
-}
-
-static void
-wait_init (Wait *wait)
-{
-  wait->loop = g_main_loop_new (NULL, FALSE);
-  wait->result = NULL;
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_object (&wait->result);
-  g_clear_pointer (&wait->loop, g_main_loop_unref);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Wait, wait_clear)
 
 static int
 fail (int         status,
@@ -195,11 +155,11 @@ lookup_token (WcTokenStore  *store,
               const char    *query,
               GError       **error)
 {
-  g_auto(Wait) wait = { NULL, NULL };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
 
-  wait_init (&wait);
-  wc_token_store_lookup_async (store, query, NULL, on_done, &wait);
-  return wc_token_store_lookup_finish (store, wait_for (&wait), error);
+  wc_wait_init (&wait);
+  wc_token_store_lookup_async (store, query, NULL, wc_wait_done, &wait);
+  return wc_token_store_lookup_finish (store, wc_wait_result (&wait), error);
 }
 
 static void
@@ -261,7 +221,7 @@ cmd_list (int    argc,
   g_autoptr(WcTokenStore) store = wc_token_store_new ();
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Wait) wait = { NULL, NULL };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
   int status = WC_CLI_EXIT_OK;
 
   g_option_context_set_summary (context, _("List the tokens in the keyring."));
@@ -271,9 +231,9 @@ cmd_list (int    argc,
   if (argc > 1)
     return fail (WC_CLI_EXIT_USAGE, _("list takes no arguments"));
 
-  wait_init (&wait);
-  wc_token_store_list_async (store, NULL, on_done, &wait);
-  tokens = wc_token_store_list_finish (store, wait_for (&wait), &error);
+  wc_wait_init (&wait);
+  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
+  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
   if (tokens == NULL)
     return fail_with_error (error);
 
@@ -430,14 +390,14 @@ cmd_code (int    argc,
 
     if (wc_token_get_otp_type (token) == WC_OTP_TYPE_HOTP)
       {
-        g_auto(Wait) wait = { NULL, NULL };
+        g_auto(WcWait) wait = WC_WAIT_INIT;
 
         if (next)
           return fail (WC_CLI_EXIT_USAGE, _("--next applies to time-based (TOTP) tokens only"));
         counter_used = wc_token_get_counter (token);
-        wait_init (&wait);
-        wc_token_store_next_hotp_code_async (store, token, NULL, on_done, &wait);
-        code = wc_token_store_next_hotp_code_finish (store, wait_for (&wait), &error);
+        wc_wait_init (&wait);
+        wc_token_store_next_hotp_code_async (store, token, NULL, wc_wait_done, &wait);
+        code = wc_token_store_next_hotp_code_finish (store, wc_wait_result (&wait), &error);
       }
     else
       code = wc_token_dup_code (token, at, next ? 1 : 0, &error);
@@ -461,7 +421,7 @@ cmd_add (int    argc,
   g_autoptr(WcTokenStore) store = wc_token_store_new ();
   g_autoptr(WcToken) token = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Wait) wait = { NULL, NULL };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
   int status = WC_CLI_EXIT_OK;
 
   g_option_context_set_summary (context,
@@ -490,9 +450,9 @@ cmd_add (int    argc,
   if (token == NULL)
     return fail_with_error (error);
 
-  wait_init (&wait);
-  wc_token_store_add_async (store, token, NULL, on_done, &wait);
-  if (!wc_token_store_add_finish (store, wait_for (&wait), &error))
+  wc_wait_init (&wait);
+  wc_token_store_add_async (store, token, NULL, wc_wait_done, &wait);
+  if (!wc_token_store_add_finish (store, wc_wait_result (&wait), &error))
     return fail_with_error (error);
 
   /* TRANSLATORS: %s is "issuer (account)", then the token's UUID. */
@@ -508,7 +468,7 @@ cmd_remove (int    argc,
   g_autoptr(WcTokenStore) store = wc_token_store_new ();
   g_autoptr(WcToken) token = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(Wait) wait = { NULL, NULL };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
   int status = WC_CLI_EXIT_OK;
 
   g_option_context_set_summary (context,
@@ -522,9 +482,9 @@ cmd_remove (int    argc,
   if (token == NULL)
     return fail_with_error (error);
 
-  wait_init (&wait);
-  wc_token_store_remove_async (store, token, NULL, on_done, &wait);
-  if (!wc_token_store_remove_finish (store, wait_for (&wait), &error))
+  wc_wait_init (&wait);
+  wc_token_store_remove_async (store, token, NULL, wc_wait_done, &wait);
+  if (!wc_token_store_remove_finish (store, wc_wait_result (&wait), &error))
     return fail_with_error (error);
 
   g_print (_("Removed %s\n"), wc_token_get_label (token));

@@ -979,6 +979,28 @@ op_new (OpKind   kind,
   return op;
 }
 
+static gboolean
+propagate_boolean (WcTokenStore  *self,
+                   GAsyncResult  *result,
+                   gpointer       tag,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tag), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gpointer
+propagate_pointer (WcTokenStore  *self,
+                   GAsyncResult  *result,
+                   gpointer       tag,
+                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, tag), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * wc_token_store_list_async:
  *
@@ -1007,9 +1029,7 @@ wc_token_store_list_finish (WcTokenStore  *self,
                             GAsyncResult  *result,
                             GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == wc_token_store_list_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, wc_token_store_list_async, error);
 }
 
 /**
@@ -1041,9 +1061,7 @@ wc_token_store_lookup_finish (WcTokenStore  *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == wc_token_store_lookup_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, wc_token_store_lookup_async, error);
 }
 
 /**
@@ -1075,15 +1093,6 @@ wc_token_store_add_async (WcTokenStore        *self,
             cancellable, callback, user_data);
 }
 
-static gboolean
-propagate_boolean (WcTokenStore  *self,
-                   GAsyncResult  *result,
-                   gpointer       tag,
-                   GError       **error)
-{
-  g_return_val_if_fail (g_async_result_is_tagged (result, tag), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
 
 gboolean
 wc_token_store_add_finish (WcTokenStore  *self,
@@ -1239,8 +1248,7 @@ wc_token_store_next_hotp_code_finish (WcTokenStore  *self,
                                       GAsyncResult  *result,
                                       GError       **error)
 {
-  g_return_val_if_fail (g_async_result_is_tagged (result, wc_token_store_next_hotp_code_async), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return propagate_pointer (self, result, wc_token_store_next_hotp_code_async, error);
 }
 
 /**
