@@ -1,0 +1,17 @@
+/* main.c: entry point of webcollect-portal. */
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "wc-portal-cli.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  return wc_portal_cli_main (argc, argv);
+}

@@ -1,0 +1,24 @@
+/* wc-portal-clock.h: the portal's idea of now. Started with --test-clock,
+ * tests may move it forward to cover 90-day expiry, lockouts and idle
+ * timeouts without waiting; otherwise it is the system clock. */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define WC_TYPE_PORTAL_CLOCK (wc_portal_clock_get_type ())
+
+G_DECLARE_FINAL_TYPE (WcPortalClock, wc_portal_clock, WC, PORTAL_CLOCK, GObject)
+
+WcPortalClock *wc_portal_clock_new          (gboolean       adjustable);
+gboolean       wc_portal_clock_is_adjustable (WcPortalClock *self);
+/* Seconds since 1970, UTC. */
+gint64         wc_portal_clock_now          (WcPortalClock *self);
+/* Microseconds since 1970, UTC. */
+gint64         wc_portal_clock_now_usec     (WcPortalClock *self);
+/* Only an adjustable clock moves; it only moves forward. */
+gboolean       wc_portal_clock_advance      (WcPortalClock *self,
+                                             gint64         seconds);
+
+G_END_DECLS

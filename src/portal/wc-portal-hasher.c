@@ -1,0 +1,209 @@
+/* wc-portal-hasher.c: see wc-portal-hasher.h. */
+#include "wc-portal-hasher.h"
+
+#include <argon2.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "wc-secret.h"
+
+#define SALT_LENGTH 16
+#define HASH_LENGTH 32
+
+struct _WcPortalHasher {
+  GObject parent_instance;
+  char *dummy_hash;     /* checked against when there is nothing to check */
+};
+
+G_DEFINE_FINAL_TYPE (WcPortalHasher, wc_portal_hasher, G_TYPE_OBJECT)
+
+typedef struct {
+  char *password;       /* wiped when the job is freed */
+  GStrv hashes;
+  const char *dummy;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  wc_secure_str_free (job->password);
+  g_strfreev (job->hashes);
+  g_free (job);
+}
+
+static char *
+hash_password (const char  *password,
+               GError     **error)
+{
+  guint8 salt[SALT_LENGTH];
+  gsize encoded_length;
+  char *encoded;
+  int rc;
+
+  if (getrandom (salt, sizeof salt, 0) != sizeof salt)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the system random source failed");
+      return NULL;
+    }
+
+  encoded_length = argon2_encodedlen (WC_PORTAL_ARGON2_PASSES, WC_PORTAL_ARGON2_MEMORY_KIB,
+                                      WC_PORTAL_ARGON2_LANES, SALT_LENGTH, HASH_LENGTH, Argon2_id);
+  encoded = g_malloc0 (encoded_length);
+  rc = argon2id_hash_encoded (WC_PORTAL_ARGON2_PASSES, WC_PORTAL_ARGON2_MEMORY_KIB,
+                              WC_PORTAL_ARGON2_LANES, password, strlen (password),
+                              salt, sizeof salt, HASH_LENGTH, encoded, encoded_length);
+  wc_secure_wipe (salt, sizeof salt);
+  if (rc != ARGON2_OK)
+    {
+      g_free (encoded);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Argon2id failed: %s", argon2_error_message (rc));
+      return NULL;
+    }
+  return encoded;
+}
+
+static void
+wc_portal_hasher_finalize (GObject *object)
+{
+  WcPortalHasher *self = (WcPortalHasher *) object;
+
+  g_free (self->dummy_hash);
+
+  G_OBJECT_CLASS (wc_portal_hasher_parent_class)->finalize (object);
+}
+
+static void
+wc_portal_hasher_class_init (WcPortalHasherClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = wc_portal_hasher_finalize;
+}
+
+static void
+wc_portal_hasher_init (WcPortalHasher *self)
+{
+  guint8 noise[24];
+  g_autofree char *password = NULL;
+
+  /* A hash of random bytes with the same parameters as real ones, so a
+   * check against it costs exactly what a real check costs. */
+  if (getrandom (noise, sizeof noise, 0) != sizeof noise)
+    g_error ("the system random source failed");
+  password = g_base64_encode (noise, sizeof noise);
+  self->dummy_hash = hash_password (password, NULL);
+  wc_secure_wipe (noise, sizeof noise);
+  wc_secure_wipe (password, strlen (password));
+  if (self->dummy_hash == NULL)
+    g_error ("Argon2id is not working");
+}
+
+WcPortalHasher *
+wc_portal_hasher_new (void)
+{
+  return g_object_new (WC_TYPE_PORTAL_HASHER, NULL);
+}
+
+static void
+hash_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Job *job = task_data;
+  GError *error = NULL;
+  char *encoded = hash_password (job->password, &error);
+
+  if (encoded == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, encoded, g_free);
+}
+
+void
+wc_portal_hasher_hash_async (WcPortalHasher      *self,
+                             const char          *password,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (WC_IS_PORTAL_HASHER (self));
+  g_return_if_fail (password != NULL);
+
+  job = g_new0 (Job, 1);
+  job->password = g_strdup (password);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_portal_hasher_hash_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, hash_in_thread);
+}
+
+char *
+wc_portal_hasher_hash_finish (WcPortalHasher  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_hasher_hash_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+match_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Job *job = task_data;
+  gsize length = strlen (job->password);
+
+  if (job->hashes == NULL || job->hashes[0] == NULL)
+    {
+      argon2id_verify (job->dummy, job->password, length);
+      g_task_return_int (task, -1);
+      return;
+    }
+
+  for (guint i = 0; job->hashes[i] != NULL; i++)
+    if (argon2id_verify (job->hashes[i], job->password, length) == ARGON2_OK)
+      {
+        g_task_return_int (task, (gssize) i);
+        return;
+      }
+  g_task_return_int (task, -1);
+}
+
+void
+wc_portal_hasher_match_async (WcPortalHasher      *self,
+                              const char * const  *hashes,
+                              const char          *password,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job;
+
+  g_return_if_fail (WC_IS_PORTAL_HASHER (self));
+  g_return_if_fail (password != NULL);
+
+  job = g_new0 (Job, 1);
+  job->password = g_strdup (password);
+  job->hashes = g_strdupv ((char **) hashes);
+  job->dummy = self->dummy_hash;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_portal_hasher_match_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, match_in_thread);
+}
+
+int
+wc_portal_hasher_match_finish (WcPortalHasher  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_hasher_match_async), -1);
+  return (int) g_task_propagate_int (G_TASK (result), error);
+}
