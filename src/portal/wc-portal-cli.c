@@ -269,6 +269,12 @@ run_server (int       argc,
   if (server == NULL || !wc_portal_server_listen (server, host, port, &error))
     return fail (WC_PORTAL_EXIT_FAILURE, error->message);
 
+  /* SIGINT and SIGTERM stop it cleanly from the moment it says it is
+   * ready, not only once the main loop runs. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, on_stop_signal, loop);
+  g_unix_signal_add (SIGTERM, on_stop_signal, loop);
+
   url = wc_portal_server_dup_url (server);
   fingerprint = wc_tls_certificate_fingerprint (certificate);
   g_print ("%s %s\n", url, fingerprint);
@@ -282,9 +288,6 @@ run_server (int       argc,
   if (demo_password != NULL)
     wc_secure_wipe (demo_password, strlen (demo_password));
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, on_stop_signal, loop);
-  g_unix_signal_add (SIGTERM, on_stop_signal, loop);
   g_main_loop_run (loop);
   return WC_PORTAL_EXIT_OK;
 }

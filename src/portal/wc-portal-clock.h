@@ -17,7 +17,11 @@ gboolean       wc_portal_clock_is_adjustable (WcPortalClock *self);
 gint64         wc_portal_clock_now          (WcPortalClock *self);
 /* Microseconds since 1970, UTC. */
 gint64         wc_portal_clock_now_usec     (WcPortalClock *self);
-/* Only an adjustable clock moves; it only moves forward. */
+/* The most one move may advance: ten years of 365 days. */
+#define WC_PORTAL_CLOCK_MAX_ADVANCE G_GINT64_CONSTANT (315360000)
+
+/* Only an adjustable clock moves; it only moves forward, by at most
+ * WC_PORTAL_CLOCK_MAX_ADVANCE seconds at a time. */
 gboolean       wc_portal_clock_advance      (WcPortalClock *self,
                                              gint64         seconds);
 

@@ -153,8 +153,15 @@ respond_error (WcPortalServer    *self,
   json_builder_end_object (builder);
   json_builder_end_object (builder);
 
+  /* RFC 6750: a token that was sent but is no good is an invalid_token;
+   * no token at all gets no error code. */
   if (info->status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"webcollect-portal\"");
+    soup_message_headers_replace (headers, "WWW-Authenticate",
+                                  error->domain == WC_PORTAL_ERROR
+                                  && (error->code == WC_PORTAL_ERROR_SESSION_INVALID
+                                      || error->code == WC_PORTAL_ERROR_SESSION_IDLE)
+                                  ? "Bearer realm=\"webcollect-portal\", error=\"invalid_token\""
+                                  : "Bearer realm=\"webcollect-portal\"");
   root = json_builder_get_root (builder);
   respond_json (self, msg, info->status, root);
 }
@@ -188,7 +195,9 @@ complete (Request  *request,
 }
 
 /* Hands the request over to an asynchronous call: the returned copy owns
- * its parts from now on. */
+ * its parts from now on, and @request is left empty. Take the copy
+ * before passing on any of its parts: in one argument list the order of
+ * evaluation is unspecified. */
 static Request *
 hand_over (Request *request)
 {
@@ -445,6 +454,7 @@ handle_password (WcPortalServer *self,
   static const char * const fields[] = { "current_password", "new_password", NULL };
   g_autoptr(GError) error = NULL;
   const char *current, *replacement;
+  Request *pending;
 
   if (!only_members (request, fields, &error)
       || !get_string (request, "current_password", KIND_PASSWORD, TRUE, &current, &error)
@@ -453,8 +463,9 @@ handle_password (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_change_password_async (self->service, request->token, current, replacement, NULL,
-                                           on_answered, hand_over (request));
+  pending = hand_over (request);
+  wc_portal_service_change_password_async (self->service, pending->token, current, replacement, NULL,
+                                           on_answered, pending);
 }
 
 static void
@@ -541,6 +552,7 @@ handle_users_create (WcPortalServer *self,
   static const char * const fields[] = { "user_id", "display_name", "role", NULL };
   g_autoptr(GError) error = NULL;
   const char *user_id, *display_name, *role;
+  Request *pending;
 
   if (!only_members (request, fields, &error)
       || !get_string (request, "user_id", KIND_USER_ID, TRUE, &user_id, &error)
@@ -550,20 +562,24 @@ handle_users_create (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_create_user_async (self->service, request->session, user_id, display_name, role, NULL,
-                                       on_answered, hand_over (request));
+  pending = hand_over (request);
+  wc_portal_service_create_user_async (self->service, pending->session, user_id, display_name, role, NULL,
+                                       on_answered, pending);
 }
 
+/* The user ID in the path: one that cannot be a user ID, too long
+ * included, is not a value (W095000007), not a member that is too long. */
 static gboolean
 check_segment (Request  *request,
                GError  **error)
 {
-  if (request->segment == NULL)
+  if (request->segment == NULL || g_utf8_strlen (request->segment, -1) > 64
+      || !check_value ("user_id", request->segment, KIND_USER_ID, NULL))
     {
       g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_INVALID_VALUE, "user_id"));
       return FALSE;
     }
-  return check_value ("user_id", request->segment, KIND_USER_ID, error);
+  return TRUE;
 }
 
 static void
@@ -617,14 +633,16 @@ handle_user_password_reset (WcPortalServer *self,
                             Request        *request)
 {
   g_autoptr(GError) error = NULL;
+  Request *pending;
 
   if (!check_segment (request, &error))
     {
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_reset_password_async (self->service, request->session, request->segment, NULL,
-                                          on_answered, hand_over (request));
+  pending = hand_over (request);
+  wc_portal_service_reset_password_async (self->service, pending->session, pending->segment, NULL,
+                                          on_answered, pending);
 }
 
 static void
@@ -779,6 +797,22 @@ bearer_token (SoupServerMessage *msg)
   return g_strdup (header);
 }
 
+/* The only parameter application/json may have is charset=utf-8. */
+static gboolean
+only_utf8_charset (GHashTable *params)
+{
+  GHashTableIter iter;
+  gpointer name, value;
+
+  if (params == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, params);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    if (g_ascii_strcasecmp (name, "charset") != 0 || value == NULL || g_ascii_strcasecmp (value, "utf-8") != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* The body's size and media type. */
 static gboolean
 check_body (Request      *request,
@@ -789,6 +823,7 @@ check_body (Request      *request,
   SoupMessageBody *body = soup_server_message_get_request_body (request->msg);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
   g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GHashTable) params = NULL;
   const char *content_type;
 
   if (g_bytes_get_size (bytes) > WC_PORTAL_MAX_BODY)
@@ -799,8 +834,9 @@ check_body (Request      *request,
   if (!route->body)
     return TRUE;
 
-  content_type = soup_message_headers_get_content_type (headers, NULL);
-  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
+  content_type = soup_message_headers_get_content_type (headers, &params);
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0
+      || !only_utf8_charset (params))
     {
       g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_UNSUPPORTED_MEDIA_TYPE));
       return FALSE;
@@ -827,6 +863,247 @@ has_escaped_nul (const char *data,
   return FALSE;
 }
 
+/* A strict reader of RFC 8259 JSON text. json-glib is lenient: it takes
+ * single quotes, hexadecimal numbers and leading zeros, control
+ * characters in strings and a second value after the first, none of
+ * which is JSON. This only says whether the text is JSON; json-glib then
+ * reads it. An escaped lone surrogate is no character (no UTF-8 can
+ * carry it): it sets @bad_characters. Nesting is followed on a stack of
+ * its own, not by recursion, so that it may be as deep as the body is
+ * long. */
+typedef struct {
+  const char *p;
+  const char *end;
+  gboolean bad_characters;
+} JsonCheck;
+
+static void
+json_skip_space (JsonCheck *check)
+{
+  while (check->p < check->end
+         && (*check->p == ' ' || *check->p == '\t' || *check->p == '\n' || *check->p == '\r'))
+    check->p++;
+}
+
+static gboolean
+json_check_word (JsonCheck  *check,
+                 const char *word)
+{
+  gsize length = strlen (word);
+
+  if ((gsize) (check->end - check->p) < length || memcmp (check->p, word, length) != 0)
+    return FALSE;
+  check->p += length;
+  return TRUE;
+}
+
+/* Four hex digits after \u, or -1. */
+static int
+json_check_hex4 (JsonCheck *check)
+{
+  int value = 0;
+
+  if (check->end - check->p < 4)
+    return -1;
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = g_ascii_xdigit_value (check->p[i]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  check->p += 4;
+  return value;
+}
+
+static gboolean
+json_check_string (JsonCheck *check)
+{
+  if (check->p >= check->end || *check->p != '"')
+    return FALSE;
+  check->p++;
+  while (check->p < check->end)
+    {
+      guchar c = (guchar) *check->p++;
+      int unit, low;
+
+      if (c == '"')
+        return TRUE;
+      if (c < 0x20)
+        return FALSE;
+      if (c != '\\')
+        continue;
+      if (check->p >= check->end)
+        return FALSE;
+      c = (guchar) *check->p++;
+      if (c != 'u')
+        {
+          if (c == '\0' || strchr ("\"\\/bfnrt", c) == NULL)
+            return FALSE;
+          continue;
+        }
+      unit = json_check_hex4 (check);
+      if (unit < 0)
+        return FALSE;
+      if (unit >= 0xdc00 && unit <= 0xdfff)
+        check->bad_characters = TRUE;
+      else if (unit >= 0xd800 && unit <= 0xdbff)
+        {
+          if (check->end - check->p < 2 || check->p[0] != '\\' || check->p[1] != 'u')
+            {
+              check->bad_characters = TRUE;
+              continue;
+            }
+          check->p += 2;
+          low = json_check_hex4 (check);
+          if (low < 0)
+            return FALSE;
+          if (low < 0xdc00 || low > 0xdfff)
+            check->bad_characters = TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+json_check_digits (JsonCheck *check)
+{
+  const char *start = check->p;
+
+  while (check->p < check->end && g_ascii_isdigit (*check->p))
+    check->p++;
+  return check->p > start;
+}
+
+static gboolean
+json_check_number (JsonCheck *check)
+{
+  if (check->p < check->end && *check->p == '-')
+    check->p++;
+  if (check->p < check->end && *check->p == '0')
+    check->p++;
+  else if (check->p >= check->end || *check->p < '1' || *check->p > '9' || !json_check_digits (check))
+    return FALSE;
+  if (check->p < check->end && *check->p == '.')
+    {
+      check->p++;
+      if (!json_check_digits (check))
+        return FALSE;
+    }
+  if (check->p < check->end && (*check->p == 'e' || *check->p == 'E'))
+    {
+      check->p++;
+      if (check->p < check->end && (*check->p == '+' || *check->p == '-'))
+        check->p++;
+      if (!json_check_digits (check))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A string, number, true, false or null. */
+static gboolean
+json_check_scalar (JsonCheck *check)
+{
+  if (check->p >= check->end)
+    return FALSE;
+  switch (*check->p)
+    {
+    case '"':
+      return json_check_string (check);
+    case 't':
+      return json_check_word (check, "true");
+    case 'f':
+      return json_check_word (check, "false");
+    case 'n':
+      return json_check_word (check, "null");
+    default:
+      return json_check_number (check);
+    }
+}
+
+/* A member's name and its colon. */
+static gboolean
+json_check_name (JsonCheck *check)
+{
+  if (!json_check_string (check))
+    return FALSE;
+  json_skip_space (check);
+  if (check->p >= check->end || *check->p != ':')
+    return FALSE;
+  check->p++;
+  return TRUE;
+}
+
+/* Whether @data is one JSON text, with nothing after it but space. */
+static gboolean
+is_json_text (const char *data,
+              gsize       size,
+              gboolean   *bad_characters)
+{
+  JsonCheck check = { data, data + size, FALSE };
+  g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
+
+  *bad_characters = FALSE;
+  for (;;)
+    {
+      gboolean complete = TRUE;
+
+      /* A value: a scalar, an empty container, or the start of one. */
+      json_skip_space (&check);
+      if (check.p >= check.end)
+        return FALSE;
+      if (*check.p == '{' || *check.p == '[')
+        {
+          char close = *check.p == '{' ? '}' : ']';
+
+          check.p++;
+          json_skip_space (&check);
+          if (check.p < check.end && *check.p == close)
+            check.p++;
+          else
+            {
+              g_string_append_c (open, close);
+              if (close == '}' && !json_check_name (&check))
+                return FALSE;
+              complete = FALSE;
+            }
+        }
+      else if (!json_check_scalar (&check))
+        return FALSE;
+
+      /* After a whole value: close what ends here; a comma leads on to
+       * the next value. */
+      while (complete)
+        {
+          json_skip_space (&check);
+          if (open->len == 0)
+            {
+              *bad_characters = check.bad_characters;
+              return check.p == check.end;
+            }
+          if (check.p >= check.end)
+            return FALSE;
+          if (*check.p == open->str[open->len - 1])
+            {
+              check.p++;
+              g_string_truncate (open, open->len - 1);
+            }
+          else if (*check.p == ',')
+            {
+              check.p++;
+              json_skip_space (&check);
+              if (open->str[open->len - 1] == '}' && !json_check_name (&check))
+                return FALSE;
+              complete = FALSE;
+            }
+          else
+            return FALSE;
+        }
+    }
+}
+
 static gboolean
 parse_body (Request  *request,
             GBytes   *bytes,
@@ -835,6 +1112,7 @@ parse_body (Request  *request,
   g_autoptr(JsonParser) parser = NULL;
   gsize size = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
+  gboolean json, bad_characters = FALSE;
 
   if (bytes == NULL)
     {
@@ -851,8 +1129,14 @@ parse_body (Request  *request,
       g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_CHARACTERS));
       return FALSE;
     }
+  json = size > 0 && is_json_text (data, size, &bad_characters);
+  if (json && bad_characters)
+    {
+      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_CHARACTERS));
+      return FALSE;
+    }
   parser = json_parser_new_immutable ();
-  if (size == 0
+  if (!json
       || !json_parser_load_from_data (parser, data, (gssize) size, NULL)
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -865,6 +1149,80 @@ parse_body (Request  *request,
   return TRUE;
 }
 
+/* Steps 1 to 3 of the order of checks: routing, maintenance and the old
+ * login's closure. Returns the route, with the {} segment of its path in
+ * @segment; or NULL after answering the request. */
+static const Route *
+find_route (WcPortalServer     *self,
+            SoupServerMessage  *msg,
+            const char         *path,
+            char              **segment)
+{
+  g_autoptr(GStrvBuilder) allowed = g_strv_builder_new ();
+  g_auto(GStrv) allowed_methods = NULL;
+  const char *method = soup_server_message_get_method (msg);
+  const char *api_path = NULL;
+  const Route *route = NULL;
+  gboolean test_clock = wc_portal_clock_is_adjustable (wc_portal_service_get_clock (self->service));
+
+  *segment = NULL;
+
+  /* 1. Routing. */
+  if (g_str_has_prefix (path, WC_PORTAL_API_BASE "/"))
+    api_path = path + strlen (WC_PORTAL_API_BASE);
+  for (guint i = 0; api_path != NULL && i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autofree char *route_segment = NULL;
+
+      if (routes[i].test_clock && !test_clock)
+        continue;
+      if (!path_matches (routes[i].path, api_path, &route_segment))
+        continue;
+      g_strv_builder_add (allowed, routes[i].method);
+      if (route == NULL && g_str_equal (routes[i].method, method))
+        {
+          route = &routes[i];
+          *segment = g_steal_pointer (&route_segment);
+        }
+    }
+  allowed_methods = g_strv_builder_end (allowed);
+  if (route == NULL && allowed_methods[0] == NULL)
+    {
+      respond_code (self, msg, WC_PORTAL_ERROR_NOT_FOUND, NULL);
+      return NULL;
+    }
+  if (route == NULL)
+    {
+      g_autofree char *allow = g_strjoinv (", ", allowed_methods);
+
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
+      respond_code (self, msg, WC_PORTAL_ERROR_METHOD_NOT_ALLOWED, NULL);
+      return NULL;
+    }
+
+  /* 2. Maintenance, for all but /status and the test clock. */
+  if (route->handler != handle_status && !route->test_clock)
+    {
+      g_autoptr(GError) maintenance = wc_portal_service_check_maintenance (self->service);
+
+      if (maintenance != NULL)
+        {
+          g_clear_pointer (segment, g_free);
+          respond_error (self, msg, maintenance);
+          return NULL;
+        }
+    }
+
+  /* 3. The old login's closure. */
+  if (g_str_has_prefix (route->path, "/legacy/") && wc_portal_service_legacy_closed (self->service))
+    {
+      g_clear_pointer (segment, g_free);
+      respond_code (self, msg, WC_PORTAL_ERROR_LEGACY_CLOSED, NULL);
+      return NULL;
+    }
+  return route;
+}
+
 static void
 handle_request (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -875,68 +1233,16 @@ handle_request (SoupServer        *soup,
   WcPortalServer *self = user_data;
   g_autoptr(Request) request = g_new0 (Request, 1);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GStrvBuilder) allowed = g_strv_builder_new ();
-  g_auto(GStrv) allowed_methods = NULL;
   g_autoptr(GBytes) body = NULL;
-  const char *method = soup_server_message_get_method (msg);
-  const char *api_path = NULL;
-  const Route *route = NULL;
-  gboolean test_clock = wc_portal_clock_is_adjustable (wc_portal_service_get_clock (self->service));
+  const Route *route;
 
   request->server = g_object_ref (self);
   request->msg = g_object_ref (msg);
 
-  /* 1. Routing. */
-  if (g_str_has_prefix (path, WC_PORTAL_API_BASE "/"))
-    api_path = path + strlen (WC_PORTAL_API_BASE);
-  for (guint i = 0; api_path != NULL && i < G_N_ELEMENTS (routes); i++)
-    {
-      g_autofree char *segment = NULL;
-
-      if (routes[i].test_clock && !test_clock)
-        continue;
-      if (!path_matches (routes[i].path, api_path, &segment))
-        continue;
-      g_strv_builder_add (allowed, routes[i].method);
-      if (route == NULL && g_str_equal (routes[i].method, method))
-        {
-          route = &routes[i];
-          request->segment = g_steal_pointer (&segment);
-        }
-    }
-  allowed_methods = g_strv_builder_end (allowed);
-  if (route == NULL && allowed_methods[0] == NULL)
-    {
-      respond_code (self, msg, WC_PORTAL_ERROR_NOT_FOUND, NULL);
-      return;
-    }
+  /* 1 to 3. Routing, maintenance, closure. */
+  route = find_route (self, msg, path, &request->segment);
   if (route == NULL)
-    {
-      g_autofree char *allow = g_strjoinv (", ", allowed_methods);
-
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
-      respond_code (self, msg, WC_PORTAL_ERROR_METHOD_NOT_ALLOWED, NULL);
-      return;
-    }
-
-  /* 2. Maintenance, for all but /status and the test clock. */
-  if (route->handler != handle_status && !route->test_clock)
-    {
-      g_autoptr(GError) maintenance = wc_portal_service_check_maintenance (self->service);
-
-      if (maintenance != NULL)
-        {
-          respond_error (self, msg, maintenance);
-          return;
-        }
-    }
-
-  /* 3. The old login's closure. */
-  if (g_str_has_prefix (route->path, "/legacy/") && wc_portal_service_legacy_closed (self->service))
-    {
-      respond_code (self, msg, WC_PORTAL_ERROR_LEGACY_CLOSED, NULL);
-      return;
-    }
+    return;
 
   /* 4. Size and media type; 5 and 6. the session and what it may do;
    * 7. the body itself; 8. the operation. */
@@ -976,7 +1282,12 @@ on_got_headers (SoupServerMessage *msg,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > WC_PORTAL_MAX_BODY)
     {
-      respond_code (self, msg, WC_PORTAL_ERROR_BODY_TOO_LARGE, NULL);
+      g_autofree char *segment = NULL;
+
+      /* The size is step 4: routing, maintenance and the closure come
+       * first (and answer themselves when they fail). */
+      if (find_route (self, msg, g_uri_get_path (soup_server_message_get_uri (msg)), &segment) != NULL)
+        respond_code (self, msg, WC_PORTAL_ERROR_BODY_TOO_LARGE, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
     }
 }
@@ -1036,9 +1347,12 @@ wc_portal_server_new (WcPortalService  *service,
 
   self = g_object_new (WC_TYPE_PORTAL_SERVER, NULL);
   self->service = g_object_ref (service);
+  /* Raw paths: path_matches () decodes the user ID once. libsoup would
+   * decode the whole path first, and "%2540" would become "@". */
   self->soup = g_object_new (SOUP_TYPE_SERVER,
                              "server-header", "webcollect-portal",
                              "tls-certificate", certificate,
+                             "raw-paths", TRUE,
                              NULL);
 
   soup_server_add_handler (self->soup, NULL, handle_request, self, NULL);

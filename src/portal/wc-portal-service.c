@@ -664,7 +664,7 @@ wc_portal_service_status (WcPortalService *self)
   add_string (builder, "name", "ヤマト運輸 決済サービス カスタマーサービスセンター");
   add_string (builder, "email", "support@webcollect-portal.example");
   add_string (builder, "phone", "0120-69-5090");
-  add_string (builder, "hours", "9:00-18:00");
+  add_string (builder, "hours", "9:00-18:00 JST");
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "password_policy");
@@ -809,6 +809,12 @@ finish_new_login (WcPortalService *self,
       fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_LOGIN_FAILED));
       return;
     }
+  /* The password, then disabled, then the one-time password. */
+  if (user->disabled)
+    {
+      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_USER_DISABLED));
+      return;
+    }
   if (user->otp_secret != NULL && login->otp == NULL)
     {
       fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_OTP_REQUIRED));
@@ -818,11 +824,6 @@ finish_new_login (WcPortalService *self,
       && !wc_portal_service_verify_otp (user->otp_secret, login->otp, now, user->otp_last_step, &step))
     {
       fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_OTP_INVALID));
-      return;
-    }
-  if (user->disabled)
-    {
-      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_USER_DISABLED));
       return;
     }
 
@@ -892,6 +893,14 @@ finish_legacy_login (WcPortalService *self,
       return;
     }
 
+  /* The password is right: whatever comes next, the count starts again
+   * (the tablet's refusals below included). */
+  if (!wc_portal_db_clear_failures (self->db, login->account, &error))
+    {
+      g_task_return_error (task, wc_portal_service_internal_error (error));
+      return;
+    }
+
   if (login->kind == WC_PORTAL_LOGIN_TABLET)
     {
       /* The tablet cannot change a password: that is done in the admin
@@ -918,12 +927,6 @@ finish_legacy_login (WcPortalService *self,
         }
       merchant->legacy_must_change = TRUE;
       merchant->legacy_changed_at = now;
-    }
-
-  if (!wc_portal_db_clear_failures (self->db, login->account, &error))
-    {
-      g_task_return_error (task, wc_portal_service_internal_error (error));
-      return;
     }
 
   expired = wc_portal_password_expired (merchant->legacy_changed_at, now);

@@ -200,15 +200,20 @@ wc_portal_sessions_count (WcPortalSessions *self)
   return g_hash_table_size (self->sessions);
 }
 
+/* A session that ended by idleness is kept this long, so that the next
+ * request with its token still learns why it ended (W051000003), not
+ * just that it is unknown. */
+#define FORGET_SECONDS (24 * 3600)
+
 static gboolean
-is_idle (gpointer key,
-         gpointer value,
-         gpointer user_data)
+is_forgotten (gpointer key,
+              gpointer value,
+              gpointer user_data)
 {
   WcPortalSession *session = value;
   gint64 now = *(gint64 *) user_data;
 
-  return now - session->last_seen >= WC_PORTAL_SESSION_IDLE_SECONDS;
+  return now - session->last_seen >= WC_PORTAL_SESSION_IDLE_SECONDS + FORGET_SECONDS;
 }
 
 guint
@@ -216,7 +221,7 @@ wc_portal_sessions_sweep (WcPortalSessions *self,
                           gint64            now)
 {
   g_return_val_if_fail (WC_IS_PORTAL_SESSIONS (self), 0);
-  return g_hash_table_foreach_remove (self->sessions, is_idle, &now);
+  return g_hash_table_foreach_remove (self->sessions, is_forgotten, &now);
 }
 
 const char *

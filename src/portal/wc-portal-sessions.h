@@ -75,7 +75,9 @@ guint             wc_portal_sessions_end_for_password (WcPortalSessions *self,
                                                        const char       *user_id,
                                                        const char       *keep_token);
 guint             wc_portal_sessions_count        (WcPortalSessions *self);
-/* Ends the sessions that have been idle too long by @now. */
+/* Forgets the sessions that ended by idleness more than a day before
+ * @now. Until then wc_portal_sessions_touch() finds them, and reports
+ * them idle (and forgets them) at the next request. */
 guint             wc_portal_sessions_sweep        (WcPortalSessions *self,
                                                    gint64            now);
 

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "wc-otp.h"
 #include "wc-secret.h"
@@ -32,10 +33,20 @@ on_accept_certificate (SoupMessage          *msg,
   return wc_tls_certificate_matches (certificate, fixture->fingerprint);
 }
 
+/* In the server, between fork and exec: it goes when the test goes, also
+ * when a failed assertion aborts the test, instead of living on and
+ * holding the test's output open. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 launch (PortalFixture *fixture)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -47,12 +58,14 @@ launch (PortalFixture *fixture)
   g_ptr_array_add (argv, fixture->data_dir);
   g_ptr_array_add (argv, (char *) "--listen");
   g_ptr_array_add (argv, (char *) "127.0.0.1:0");
-  g_ptr_array_add (argv, (char *) "--test-clock");
+  if (!fixture->real_clock)
+    g_ptr_array_add (argv, (char *) "--test-clock");
   for (guint i = 0; fixture->extra_args != NULL && fixture->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, fixture->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  fixture->process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fixture->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->process));
@@ -74,12 +87,15 @@ launch (PortalFixture *fixture)
   fixture->session = soup_session_new_with_options ("timeout", 60, NULL);
 }
 
-PortalFixture *
-portal_fixture_start (const char         *data_dir,
-                      const char * const *extra_args)
+static PortalFixture *
+fixture_start (const char         *data_dir,
+               const char * const *extra_args,
+               gboolean            real_clock)
 {
   PortalFixture *fixture = g_new0 (PortalFixture, 1);
   g_autoptr(GError) error = NULL;
+
+  fixture->real_clock = real_clock;
 
   if (data_dir != NULL)
     fixture->data_dir = g_strdup (data_dir);
@@ -92,6 +108,20 @@ portal_fixture_start (const char         *data_dir,
   fixture->extra_args = g_strdupv ((char **) extra_args);
   launch (fixture);
   return fixture;
+}
+
+PortalFixture *
+portal_fixture_start (const char         *data_dir,
+                      const char * const *extra_args)
+{
+  return fixture_start (data_dir, extra_args, FALSE);
+}
+
+PortalFixture *
+portal_fixture_start_real_clock (const char         *data_dir,
+                                 const char * const *extra_args)
+{
+  return fixture_start (data_dir, extra_args, TRUE);
 }
 
 void
@@ -113,6 +143,13 @@ void
 portal_fixture_restart (PortalFixture *fixture)
 {
   portal_fixture_stop (fixture, FALSE);
+  launch (fixture);
+}
+
+void
+portal_fixture_relaunch (PortalFixture *fixture)
+{
+  g_assert_null (fixture->process);
   launch (fixture);
 }
 
@@ -167,11 +204,13 @@ portal_add_merchant (PortalFixture *fixture,
 }
 
 PortalResponse *
-portal_request (PortalFixture *fixture,
-                const char    *method,
-                const char    *path,
-                const char    *token,
-                const char    *body)
+portal_request_full (PortalFixture *fixture,
+                     const char    *method,
+                     const char    *path,
+                     const char    *authorization,
+                     const char    *content_type,
+                     GBytes        *body,
+                     gboolean       chunked)
 {
   g_autofree char *uri = g_strconcat (fixture->url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
@@ -183,16 +222,16 @@ portal_request (PortalFixture *fixture,
 
   g_assert_nonnull (msg);
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), fixture);
-  if (token != NULL)
+  if (authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  if (body != NULL && chunked)
     {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+      g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (body);
+
+      soup_message_set_request_body (msg, content_type, stream, -1);
     }
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) request_body = g_bytes_new (body, strlen (body));
-      soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
-    }
+  else if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
 
   bytes = soup_session_send_and_read (fixture->session, msg, NULL, &error);
   g_assert_no_error (error);
@@ -211,6 +250,19 @@ portal_request (PortalFixture *fixture,
       response->body = json_parser_steal_root (parser);
     }
   return response;
+}
+
+PortalResponse *
+portal_request (PortalFixture *fixture,
+                const char    *method,
+                const char    *path,
+                const char    *token,
+                const char    *body)
+{
+  g_autofree char *authorization = token != NULL ? g_strdup_printf ("Bearer %s", token) : NULL;
+  g_autoptr(GBytes) request_body = body != NULL ? g_bytes_new (body, strlen (body)) : NULL;
+
+  return portal_request_full (fixture, method, path, authorization, "application/json", request_body, FALSE);
 }
 
 PortalResponse *

@@ -17,6 +17,7 @@ typedef struct {
   char *fingerprint;
   SoupSession *session;
   char **extra_args;
+  gboolean real_clock;  /* started without --test-clock */
 } PortalFixture;
 
 typedef struct {
@@ -31,11 +32,18 @@ typedef struct {
  * when given. */
 PortalFixture  *portal_fixture_start        (const char          *data_dir,
                                              const char * const  *extra_args);
+/* The same without --test-clock: the server runs on real time and
+ * POST /api/v1/test/clock does not exist. */
+PortalFixture  *portal_fixture_start_real_clock (const char          *data_dir,
+                                                 const char * const  *extra_args);
 /* Stops the server: SIGTERM and wait (or SIGKILL with @kill). */
 void            portal_fixture_stop         (PortalFixture       *fixture,
                                              gboolean             kill);
 /* Starts the same server again on the same data directory. */
 void            portal_fixture_restart      (PortalFixture       *fixture);
+/* Starts the server again on the same data directory after
+ * portal_fixture_stop(), also after a kill (where restart would not do). */
+void            portal_fixture_relaunch     (PortalFixture       *fixture);
 /* Stops it and removes a directory it made. */
 void            portal_fixture_free         (PortalFixture       *fixture);
 
@@ -50,6 +58,17 @@ PortalResponse *portal_request              (PortalFixture       *fixture,
                                              const char          *path,
                                              const char          *token,
                                              const char          *body);
+/* One request with every part given: @authorization is the whole
+ * Authorization header value (or NULL for none), @content_type the
+ * Content-Type of @body (NULL for none), and with @chunked the body goes
+ * without a Content-Length, in chunked transfer encoding. */
+PortalResponse *portal_request_full         (PortalFixture       *fixture,
+                                             const char          *method,
+                                             const char          *path,
+                                             const char          *authorization,
+                                             const char          *content_type,
+                                             GBytes              *body,
+                                             gboolean             chunked);
 /* The same with a JSON body built from @builder's root. */
 PortalResponse *portal_request_json         (PortalFixture       *fixture,
                                              const char          *method,
