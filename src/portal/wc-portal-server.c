@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 #include "wc-secret.h"
 
 struct _WcPortalServer {
@@ -104,20 +104,20 @@ respond_error (WcPortalServer    *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const WcPortalErrorInfo *info;
+  const WcApiErrorInfo *info;
   const char *field = NULL;
   gint64 retry_after = 0;
 
-  if (error->domain == WC_PORTAL_ERROR)
+  if (error->domain == WC_API_ERROR)
     {
-      info = wc_portal_error_info (error->code);
-      field = wc_portal_error_get_field (error);
-      retry_after = wc_portal_error_get_retry_after (error);
+      info = wc_api_error_info (error->code);
+      field = wc_api_error_get_field (error);
+      retry_after = wc_api_error_get_retry_after (error);
     }
   else
     {
       g_warning ("unexpected error: %s", error->message);
-      info = wc_portal_error_info (WC_PORTAL_ERROR_INTERNAL);
+      info = wc_api_error_info (WC_API_ERROR_INTERNAL);
     }
 
   json_builder_begin_object (builder);
@@ -142,9 +142,9 @@ respond_error (WcPortalServer    *self,
       json_builder_add_int_value (builder, retry_after);
       soup_message_headers_replace (headers, "Retry-After", seconds);
     }
-  if (error->domain == WC_PORTAL_ERROR && error->code == WC_PORTAL_ERROR_MAINTENANCE)
+  if (error->domain == WC_API_ERROR && error->code == WC_API_ERROR_MAINTENANCE)
     {
-      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (wc_portal_error_get_ends_at (error));
+      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (wc_api_error_get_ends_at (error));
       g_autofree char *ends_text = g_date_time_format (ends, "%Y-%m-%dT%H:%M:%SZ");
 
       json_builder_set_member_name (builder, "ends_at");
@@ -162,10 +162,10 @@ respond_error (WcPortalServer    *self,
 static void
 respond_code (WcPortalServer    *self,
               SoupServerMessage *msg,
-              WcPortalErrorCode  code,
+              WcApiErrorCode  code,
               const char        *field)
 {
-  g_autoptr(GError) error = wc_portal_error_new_for_field (code, field);
+  g_autoptr(GError) error = wc_api_error_new_for_field (code, field);
 
   respond_error (self, msg, error);
 }
@@ -188,7 +188,8 @@ complete (Request  *request,
 }
 
 /* Hands the request over to an asynchronous call: the returned copy owns
- * its parts from now on. */
+ * its parts from now on. Call it before the call, not inside its argument
+ * list, whose order of evaluation C leaves open. */
 static Request *
 hand_over (Request *request)
 {
@@ -258,7 +259,7 @@ check_value (const char  *name,
   length = g_utf8_strlen (value, -1);
   if (length > max_lengths[kind])
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_TOO_LONG, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_TOO_LONG, name));
       return FALSE;
     }
 
@@ -286,7 +287,7 @@ check_value (const char  *name,
 
   if (length == 0 || !ok)
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_INVALID_VALUE, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_INVALID_VALUE, name));
       return FALSE;
     }
   return TRUE;
@@ -307,12 +308,12 @@ get_string (Request     *request,
   if (node == NULL)
     {
       if (required)
-        g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_MISSING_FIELD, name));
+        g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_MISSING_FIELD, name));
       return !required;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_WRONG_TYPE, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_WRONG_TYPE, name));
       return FALSE;
     }
   if (!check_value (name, json_node_get_string (node), kind, error))
@@ -333,7 +334,7 @@ only_members (Request            *request,
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_strv_contains (allowed, l->data))
       {
-        g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_UNKNOWN_FIELD, l->data));
+        g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_UNKNOWN_FIELD, l->data));
         return FALSE;
       }
   return TRUE;
@@ -384,6 +385,7 @@ start_login (WcPortalServer    *self,
   static const char * const new_fields[] = { "merchant_code", "user_id", "password", "otp", NULL };
   static const char * const old_fields[] = { "merchant_code", "password", NULL };
   g_autoptr(GError) error = NULL;
+  Request *waiting;
   const char *merchant_code, *user_id = NULL, *password, *otp = NULL;
 
   if (!only_members (request, kind == WC_PORTAL_LOGIN_NEW ? new_fields : old_fields, &error)
@@ -396,8 +398,9 @@ start_login (WcPortalServer    *self,
       respond_error (self, request->msg, error);
       return;
     }
+  waiting = hand_over (request);
   wc_portal_service_login_async (self->service, kind, merchant_code, user_id, password, otp, NULL,
-                                 on_answered, hand_over (request));
+                                 on_answered, waiting);
 }
 
 static void
@@ -427,6 +430,7 @@ handle_legacy_reset (WcPortalServer *self,
 {
   static const char * const fields[] = { "merchant_code", NULL };
   g_autoptr(GError) error = NULL;
+  Request *waiting;
   const char *merchant_code;
 
   if (!only_members (request, fields, &error)
@@ -435,7 +439,8 @@ handle_legacy_reset (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_legacy_reset_async (self->service, merchant_code, NULL, on_answered, hand_over (request));
+  waiting = hand_over (request);
+  wc_portal_service_legacy_reset_async (self->service, merchant_code, NULL, on_answered, waiting);
 }
 
 static void
@@ -444,6 +449,7 @@ handle_password (WcPortalServer *self,
 {
   static const char * const fields[] = { "current_password", "new_password", NULL };
   g_autoptr(GError) error = NULL;
+  Request *waiting;
   const char *current, *replacement;
 
   if (!only_members (request, fields, &error)
@@ -453,8 +459,9 @@ handle_password (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_change_password_async (self->service, request->token, current, replacement, NULL,
-                                           on_answered, hand_over (request));
+  waiting = hand_over (request);
+  wc_portal_service_change_password_async (self->service, waiting->token, current, replacement, NULL,
+                                           on_answered, waiting);
 }
 
 static void
@@ -540,6 +547,7 @@ handle_users_create (WcPortalServer *self,
 {
   static const char * const fields[] = { "user_id", "display_name", "role", NULL };
   g_autoptr(GError) error = NULL;
+  Request *waiting;
   const char *user_id, *display_name, *role;
 
   if (!only_members (request, fields, &error)
@@ -550,8 +558,9 @@ handle_users_create (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_create_user_async (self->service, request->session, user_id, display_name, role, NULL,
-                                       on_answered, hand_over (request));
+  waiting = hand_over (request);
+  wc_portal_service_create_user_async (self->service, waiting->session, user_id, display_name, role, NULL,
+                                       on_answered, waiting);
 }
 
 static gboolean
@@ -560,7 +569,7 @@ check_segment (Request  *request,
 {
   if (request->segment == NULL)
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_INVALID_VALUE, "user_id"));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_INVALID_VALUE, "user_id"));
       return FALSE;
     }
   return check_value ("user_id", request->segment, KIND_USER_ID, error);
@@ -590,7 +599,7 @@ handle_user_patch (WcPortalServer *self,
     {
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
         {
-          respond_code (self, request->msg, WC_PORTAL_ERROR_WRONG_TYPE, "disabled");
+          respond_code (self, request->msg, WC_API_ERROR_WRONG_TYPE, "disabled");
           return;
         }
       disabled = json_node_get_boolean (member) ? 1 : 0;
@@ -617,14 +626,16 @@ handle_user_password_reset (WcPortalServer *self,
                             Request        *request)
 {
   g_autoptr(GError) error = NULL;
+  Request *waiting;
 
   if (!check_segment (request, &error))
     {
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_reset_password_async (self->service, request->session, request->segment, NULL,
-                                          on_answered, hand_over (request));
+  waiting = hand_over (request);
+  wc_portal_service_reset_password_async (self->service, waiting->session, waiting->segment, NULL,
+                                          on_answered, waiting);
 }
 
 static void
@@ -659,17 +670,17 @@ handle_test_clock (WcPortalServer *self,
   member = json_object_get_member (request->body, "advance_seconds");
   if (member == NULL)
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_MISSING_FIELD, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_MISSING_FIELD, "advance_seconds");
       return;
     }
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_WRONG_TYPE, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_WRONG_TYPE, "advance_seconds");
       return;
     }
   if (!wc_portal_clock_advance (clock, json_node_get_int (member)))
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_INVALID_VALUE, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_INVALID_VALUE, "advance_seconds");
       return;
     }
 
@@ -793,7 +804,7 @@ check_body (Request      *request,
 
   if (g_bytes_get_size (bytes) > WC_PORTAL_MAX_BODY)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BODY_TOO_LARGE));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BODY_TOO_LARGE));
       return FALSE;
     }
   if (!route->body)
@@ -802,7 +813,7 @@ check_body (Request      *request,
   content_type = soup_message_headers_get_content_type (headers, NULL);
   if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_UNSUPPORTED_MEDIA_TYPE));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_UNSUPPORTED_MEDIA_TYPE));
       return FALSE;
     }
   *bytes_out = g_steal_pointer (&bytes);
@@ -848,7 +859,7 @@ parse_body (Request  *request,
   if (size > 0 && (!g_utf8_validate_len (data, size, NULL) || memchr (data, '\0', size) != NULL
                    || has_escaped_nul (data, size)))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_CHARACTERS));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
       return FALSE;
     }
   parser = json_parser_new_immutable ();
@@ -857,7 +868,7 @@ parse_body (Request  *request,
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_JSON));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_JSON));
       return FALSE;
     }
   request->body_node = json_parser_steal_root (parser);
@@ -907,7 +918,7 @@ handle_request (SoupServer        *soup,
   allowed_methods = g_strv_builder_end (allowed);
   if (route == NULL && allowed_methods[0] == NULL)
     {
-      respond_code (self, msg, WC_PORTAL_ERROR_NOT_FOUND, NULL);
+      respond_code (self, msg, WC_API_ERROR_NOT_FOUND, NULL);
       return;
     }
   if (route == NULL)
@@ -915,7 +926,7 @@ handle_request (SoupServer        *soup,
       g_autofree char *allow = g_strjoinv (", ", allowed_methods);
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
-      respond_code (self, msg, WC_PORTAL_ERROR_METHOD_NOT_ALLOWED, NULL);
+      respond_code (self, msg, WC_API_ERROR_METHOD_NOT_ALLOWED, NULL);
       return;
     }
 
@@ -934,7 +945,7 @@ handle_request (SoupServer        *soup,
   /* 3. The old login's closure. */
   if (g_str_has_prefix (route->path, "/legacy/") && wc_portal_service_legacy_closed (self->service))
     {
-      respond_code (self, msg, WC_PORTAL_ERROR_LEGACY_CLOSED, NULL);
+      respond_code (self, msg, WC_API_ERROR_LEGACY_CLOSED, NULL);
       return;
     }
 
@@ -976,7 +987,7 @@ on_got_headers (SoupServerMessage *msg,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
       && soup_message_headers_get_content_length (headers) > WC_PORTAL_MAX_BODY)
     {
-      respond_code (self, msg, WC_PORTAL_ERROR_BODY_TOO_LARGE, NULL);
+      respond_code (self, msg, WC_API_ERROR_BODY_TOO_LARGE, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
     }
 }

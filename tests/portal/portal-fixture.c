@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include "wc-otp.h"
 #include "wc-secret.h"
@@ -32,9 +33,18 @@ on_accept_certificate (SoupMessage          *msg,
   return wc_tls_certificate_matches (certificate, fixture->fingerprint);
 }
 
+/* A portal outlives no test: if the test dies, so does its server, and
+ * meson does not wait for a stray process that holds its output. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 launch (PortalFixture *fixture)
 {
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) out = NULL;
@@ -52,7 +62,8 @@ launch (PortalFixture *fixture)
     g_ptr_array_add (argv, fixture->extra_args[i]);
   g_ptr_array_add (argv, NULL);
 
-  fixture->process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  fixture->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->process));
