@@ -32,3 +32,85 @@ wc_uri_error_get_field (WcUriError code)
     default: return "uri";
     }
 }
+
+/* Portal errors carry their details in the GError itself. */
+typedef struct {
+  char *code;
+  char *field;
+  gint64 retry_after;
+  gint64 ends_at;
+} WcPortalErrorPrivate;
+
+static void
+wc_portal_error_private_init (WcPortalErrorPrivate *priv)
+{
+}
+
+static void
+wc_portal_error_private_copy (const WcPortalErrorPrivate *src,
+                              WcPortalErrorPrivate       *dest)
+{
+  dest->code = g_strdup (src->code);
+  dest->field = g_strdup (src->field);
+  dest->retry_after = src->retry_after;
+  dest->ends_at = src->ends_at;
+}
+
+static void
+wc_portal_error_private_clear (WcPortalErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->code, g_free);
+  g_clear_pointer (&priv->field, g_free);
+}
+
+G_DEFINE_EXTENDED_ERROR (WcPortalError, wc_portal_error)
+
+GError *
+wc_portal_error_new_full (WcPortalError  error,
+                          const char    *code,
+                          const char    *message,
+                          const char    *field,
+                          gint64         retry_after,
+                          gint64         ends_at)
+{
+  GError *result = g_error_new_literal (WC_PORTAL_ERROR, error, message);
+  WcPortalErrorPrivate *priv = wc_portal_error_get_private (result);
+
+  priv->code = g_strdup (code);
+  priv->field = g_strdup (field);
+  priv->retry_after = MAX (retry_after, 0);
+  priv->ends_at = MAX (ends_at, 0);
+  return result;
+}
+
+const char *
+wc_portal_error_get_code (const GError *error)
+{
+  WcPortalErrorPrivate *priv = wc_portal_error_get_private (error);
+
+  return priv != NULL ? priv->code : NULL;
+}
+
+const char *
+wc_portal_error_get_field (const GError *error)
+{
+  WcPortalErrorPrivate *priv = wc_portal_error_get_private (error);
+
+  return priv != NULL ? priv->field : NULL;
+}
+
+gint64
+wc_portal_error_get_retry_after (const GError *error)
+{
+  WcPortalErrorPrivate *priv = wc_portal_error_get_private (error);
+
+  return priv != NULL ? priv->retry_after : 0;
+}
+
+gint64
+wc_portal_error_get_ends_at (const GError *error)
+{
+  WcPortalErrorPrivate *priv = wc_portal_error_get_private (error);
+
+  return priv != NULL ? priv->ends_at : 0;
+}

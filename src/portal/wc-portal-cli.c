@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "wc-portal-cert.h"
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 #include "wc-portal-server.h"
 #include "wc-secret.h"
 #include "wc-tls.h"
@@ -336,8 +336,8 @@ run_merchant (int    argc,
   if (!add_merchant (service, code, name, password, &error))
     {
       wc_secure_wipe (password, strlen (password));
-      if (error->domain == WC_PORTAL_ERROR)
-        return fail (WC_PORTAL_EXIT_FAILURE, wc_portal_error_info (error->code)->message);
+      if (error->domain == WC_API_ERROR)
+        return fail (WC_PORTAL_EXIT_FAILURE, wc_api_error_info (error->code)->message);
       return fail (WC_PORTAL_EXIT_FAILURE, error->message);
     }
   wc_secure_wipe (password, strlen (password));

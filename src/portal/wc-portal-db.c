@@ -8,6 +8,7 @@ struct _WcPortalDb {
   GObject parent_instance;
   sqlite3 *db;
   int version;
+  GHashTable *statements;   /* SQL text → prepared statement, kept */
 };
 
 G_DEFINE_FINAL_TYPE (WcPortalDb, wc_portal_db, G_TYPE_OBJECT)
@@ -97,22 +98,37 @@ exec (WcPortalDb  *self,
   return TRUE;
 }
 
-static sqlite3_stmt *
+/* Statements are compiled once and kept: compiling the SQL again for
+ * every query cost more than running it. A statement handed out is reset
+ * when its g_autoptr goes out of scope. */
+typedef sqlite3_stmt Statement;
+
+static void
+statement_release (Statement *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Statement, statement_release)
+
+static Statement *
 prepare (WcPortalDb  *self,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
       fail (self, error, "database");
       return NULL;
     }
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
   return stmt;
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
 /* Runs a statement that returns no rows. */
 static gboolean
@@ -194,6 +210,7 @@ wc_portal_db_finalize (GObject *object)
 {
   WcPortalDb *self = (WcPortalDb *) object;
 
+  g_hash_table_unref (self->statements);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
 
@@ -207,15 +224,24 @@ wc_portal_db_class_init (WcPortalDbClass *klass)
 }
 
 static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 wc_portal_db_init (WcPortalDb *self)
 {
+  /* Keyed by the address of the SQL literal: every statement's text is a
+   * string constant in this file. */
+  self->statements = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_statement);
 }
 
 static gboolean
 migrate (WcPortalDb  *self,
          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA user_version", error);
+  g_autoptr(Statement) stmt = prepare (self, "PRAGMA user_version", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -349,9 +375,9 @@ wc_portal_db_add_merchant (WcPortalDb  *self,
                            gint64       now,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) merchant = NULL;
-  g_autoptr(sqlite3_stmt) user = NULL;
-  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(Statement) merchant = NULL;
+  g_autoptr(Statement) user = NULL;
+  g_autoptr(Statement) history = NULL;
   gboolean ok;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
@@ -391,7 +417,7 @@ wc_portal_db_get_merchant (WcPortalDb  *self,
                            const char  *code,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
   WcPortalMerchant *merchant;
   int rc;
 
@@ -431,7 +457,7 @@ wc_portal_db_set_legacy_temp (WcPortalDb  *self,
                               gint64       now,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
 
@@ -498,7 +524,7 @@ wc_portal_db_get_user (WcPortalDb  *self,
                        const char  *user_id,
                        GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), NULL);
@@ -521,7 +547,7 @@ wc_portal_db_list_users (WcPortalDb  *self,
                          const char  *merchant_code,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
   g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_portal_user_free);
   int rc;
 
@@ -547,7 +573,7 @@ wc_portal_db_count_children (WcPortalDb  *self,
                              const char  *merchant_code,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), -1);
 
@@ -568,8 +594,8 @@ wc_portal_db_insert_user (WcPortalDb          *self,
                           const WcPortalUser  *user,
                           GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(Statement) stmt = NULL;
+  g_autoptr(Statement) history = NULL;
   gboolean ok;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
@@ -598,7 +624,7 @@ wc_portal_db_save_user (WcPortalDb          *self,
                         const WcPortalUser  *user,
                         GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
 
@@ -625,8 +651,8 @@ wc_portal_db_delete_user (WcPortalDb  *self,
                           const char  *user_id,
                           GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(Statement) stmt = NULL;
+  g_autoptr(Statement) history = NULL;
   gboolean ok;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
@@ -662,7 +688,7 @@ wc_portal_db_password_history (WcPortalDb  *self,
                                guint        limit,
                                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
   g_autoptr(GStrvBuilder) hashes = g_strv_builder_new ();
   int rc;
 
@@ -694,8 +720,8 @@ wc_portal_db_set_password (WcPortalDb  *self,
                            gint64       now,
                            GError     **error)
 {
-  g_autoptr(sqlite3_stmt) update = NULL;
-  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(Statement) update = NULL;
+  g_autoptr(Statement) history = NULL;
   gboolean ok;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
@@ -742,7 +768,7 @@ wc_portal_db_get_lockout (WcPortalDb *self,
                           guint      *failed,
                           gint64     *locked_until)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_if_fail (WC_IS_PORTAL_DB (self));
 
@@ -767,9 +793,9 @@ wc_portal_db_record_failure (WcPortalDb  *self,
                              gint64       lock_seconds,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) count = NULL;
-  g_autoptr(sqlite3_stmt) lock = NULL;
-  g_autoptr(sqlite3_stmt) prune = NULL;
+  g_autoptr(Statement) count = NULL;
+  g_autoptr(Statement) lock = NULL;
+  g_autoptr(Statement) prune = NULL;
   gint64 locked_until = 0;
   gboolean ok;
 
@@ -821,7 +847,7 @@ wc_portal_db_clear_failures (WcPortalDb  *self,
                              const char  *account,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
 
@@ -838,7 +864,7 @@ GPtrArray *
 wc_portal_db_list_maintenance (WcPortalDb  *self,
                                GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
   g_autoptr(GPtrArray) windows =
     g_ptr_array_new_with_free_func ((GDestroyNotify) wc_portal_maintenance_free);
   int rc;
@@ -876,7 +902,7 @@ wc_portal_db_add_maintenance (WcPortalDb  *self,
                               const char  *message_ja,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), -1);
 
@@ -906,7 +932,7 @@ wc_portal_db_get_setting_int (WcPortalDb *self,
                               const char *key,
                               gint64      fallback)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), fallback);
 
@@ -925,7 +951,7 @@ wc_portal_db_set_setting_int (WcPortalDb  *self,
                               gint64       value,
                               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
 
@@ -943,7 +969,7 @@ wc_portal_db_delete_setting (WcPortalDb  *self,
                              const char  *key,
                              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(Statement) stmt = NULL;
 
   g_return_val_if_fail (WC_IS_PORTAL_DB (self), FALSE);
 

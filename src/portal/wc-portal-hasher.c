@@ -1,4 +1,6 @@
-/* wc-portal-hasher.c: see wc-portal-hasher.h. */
+/* wc-portal-hasher.c: see wc-portal-hasher.h. The work runs in a pool of
+ * one thread per core: Argon2id is bound by memory bandwidth, so running
+ * more hashes than cores at once makes every one of them slower. */
 #include "wc-portal-hasher.h"
 
 #include <argon2.h>
@@ -13,6 +15,8 @@
 struct _WcPortalHasher {
   GObject parent_instance;
   char *dummy_hash;     /* checked against when there is nothing to check */
+  GThreadPool *pool;    /* one thread per core: more hashes at once only
+                         * fight over the caches and finish later */
 };
 
 G_DEFINE_FINAL_TYPE (WcPortalHasher, wc_portal_hasher, G_TYPE_OBJECT)
@@ -21,6 +25,7 @@ typedef struct {
   char *password;       /* wiped when the job is freed */
   GStrv hashes;
   const char *dummy;
+  gboolean match;       /* a check, not a new hash */
 } Job;
 
 static void
@@ -62,11 +67,16 @@ hash_password (const char  *password,
   return encoded;
 }
 
+static void run_job (gpointer data, gpointer user_data);
+
 static void
 wc_portal_hasher_finalize (GObject *object)
 {
   WcPortalHasher *self = (WcPortalHasher *) object;
 
+  /* Every job holds a reference on the hasher through its task, so the
+   * pool is idle by now. */
+  g_thread_pool_free (self->pool, FALSE, TRUE);
   g_free (self->dummy_hash);
 
   G_OBJECT_CLASS (wc_portal_hasher_parent_class)->finalize (object);
@@ -94,6 +104,8 @@ wc_portal_hasher_init (WcPortalHasher *self)
   wc_secure_wipe (password, strlen (password));
   if (self->dummy_hash == NULL)
     g_error ("Argon2id is not working");
+
+  self->pool = g_thread_pool_new (run_job, NULL, (int) g_get_num_processors (), FALSE, NULL);
 }
 
 WcPortalHasher *
@@ -103,12 +115,9 @@ wc_portal_hasher_new (void)
 }
 
 static void
-hash_in_thread (GTask        *task,
-                gpointer      source,
-                gpointer      task_data,
-                GCancellable *cancellable)
+hash_job (GTask *task,
+          Job   *job)
 {
-  Job *job = task_data;
   GError *error = NULL;
   char *encoded = hash_password (job->password, &error);
 
@@ -116,6 +125,42 @@ hash_in_thread (GTask        *task,
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, encoded, g_free);
+}
+
+static void
+match_job (GTask *task,
+           Job   *job)
+{
+  gsize length = strlen (job->password);
+
+  if (job->hashes == NULL || job->hashes[0] == NULL)
+    {
+      argon2id_verify (job->dummy, job->password, length);
+      g_task_return_int (task, -1);
+      return;
+    }
+
+  for (guint i = 0; job->hashes[i] != NULL; i++)
+    if (argon2id_verify (job->hashes[i], job->password, length) == ARGON2_OK)
+      {
+        g_task_return_int (task, (gssize) i);
+        return;
+      }
+  g_task_return_int (task, -1);
+}
+
+/* Runs in a pool thread; the task returns to the caller's main context. */
+static void
+run_job (gpointer data,
+         gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  Job *job = g_task_get_task_data (task);
+
+  if (job->match)
+    match_job (task, job);
+  else
+    hash_job (task, job);
 }
 
 void
@@ -136,7 +181,7 @@ wc_portal_hasher_hash_async (WcPortalHasher      *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wc_portal_hasher_hash_async);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, hash_in_thread);
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
 }
 
 char *
@@ -147,31 +192,6 @@ wc_portal_hasher_hash_finish (WcPortalHasher  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_hasher_hash_async), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-match_in_thread (GTask        *task,
-                 gpointer      source,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  Job *job = task_data;
-  gsize length = strlen (job->password);
-
-  if (job->hashes == NULL || job->hashes[0] == NULL)
-    {
-      argon2id_verify (job->dummy, job->password, length);
-      g_task_return_int (task, -1);
-      return;
-    }
-
-  for (guint i = 0; job->hashes[i] != NULL; i++)
-    if (argon2id_verify (job->hashes[i], job->password, length) == ARGON2_OK)
-      {
-        g_task_return_int (task, (gssize) i);
-        return;
-      }
-  g_task_return_int (task, -1);
 }
 
 void
@@ -192,10 +212,11 @@ wc_portal_hasher_match_async (WcPortalHasher      *self,
   job->password = g_strdup (password);
   job->hashes = g_strdupv ((char **) hashes);
   job->dummy = self->dummy_hash;
+  job->match = TRUE;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wc_portal_hasher_match_async);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, match_in_thread);
+  g_thread_pool_push (self->pool, g_steal_pointer (&task), NULL);
 }
 
 int

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 #include "wc-secret.h"
 
 struct _WcPortalServer {
@@ -35,6 +35,7 @@ struct _Request {
   JsonNode *body_node;
   char *token;
   char *segment;            /* the {} part of the path, decoded */
+  gboolean huge_numbers;    /* the body has an integer beyond 64 bits */
   WcPortalSession *session; /* valid only until the next session call */
 };
 
@@ -104,20 +105,20 @@ respond_error (WcPortalServer    *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  const WcPortalErrorInfo *info;
+  const WcApiErrorInfo *info;
   const char *field = NULL;
   gint64 retry_after = 0;
 
-  if (error->domain == WC_PORTAL_ERROR)
+  if (error->domain == WC_API_ERROR)
     {
-      info = wc_portal_error_info (error->code);
-      field = wc_portal_error_get_field (error);
-      retry_after = wc_portal_error_get_retry_after (error);
+      info = wc_api_error_info (error->code);
+      field = wc_api_error_get_field (error);
+      retry_after = wc_api_error_get_retry_after (error);
     }
   else
     {
       g_warning ("unexpected error: %s", error->message);
-      info = wc_portal_error_info (WC_PORTAL_ERROR_INTERNAL);
+      info = wc_api_error_info (WC_API_ERROR_INTERNAL);
     }
 
   json_builder_begin_object (builder);
@@ -142,9 +143,9 @@ respond_error (WcPortalServer    *self,
       json_builder_add_int_value (builder, retry_after);
       soup_message_headers_replace (headers, "Retry-After", seconds);
     }
-  if (error->domain == WC_PORTAL_ERROR && error->code == WC_PORTAL_ERROR_MAINTENANCE)
+  if (error->domain == WC_API_ERROR && error->code == WC_API_ERROR_MAINTENANCE)
     {
-      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (wc_portal_error_get_ends_at (error));
+      g_autoptr(GDateTime) ends = g_date_time_new_from_unix_utc (wc_api_error_get_ends_at (error));
       g_autofree char *ends_text = g_date_time_format (ends, "%Y-%m-%dT%H:%M:%SZ");
 
       json_builder_set_member_name (builder, "ends_at");
@@ -157,9 +158,9 @@ respond_error (WcPortalServer    *self,
    * no token at all gets no error code. */
   if (info->status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (headers, "WWW-Authenticate",
-                                  error->domain == WC_PORTAL_ERROR
-                                  && (error->code == WC_PORTAL_ERROR_SESSION_INVALID
-                                      || error->code == WC_PORTAL_ERROR_SESSION_IDLE)
+                                  error->domain == WC_API_ERROR
+                                  && (error->code == WC_API_ERROR_SESSION_INVALID
+                                      || error->code == WC_API_ERROR_SESSION_IDLE)
                                   ? "Bearer realm=\"webcollect-portal\", error=\"invalid_token\""
                                   : "Bearer realm=\"webcollect-portal\"");
   root = json_builder_get_root (builder);
@@ -169,10 +170,10 @@ respond_error (WcPortalServer    *self,
 static void
 respond_code (WcPortalServer    *self,
               SoupServerMessage *msg,
-              WcPortalErrorCode  code,
+              WcApiErrorCode  code,
               const char        *field)
 {
-  g_autoptr(GError) error = wc_portal_error_new_for_field (code, field);
+  g_autoptr(GError) error = wc_api_error_new_for_field (code, field);
 
   respond_error (self, msg, error);
 }
@@ -267,7 +268,7 @@ check_value (const char  *name,
   length = g_utf8_strlen (value, -1);
   if (length > max_lengths[kind])
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_TOO_LONG, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_TOO_LONG, name));
       return FALSE;
     }
 
@@ -295,7 +296,7 @@ check_value (const char  *name,
 
   if (length == 0 || !ok)
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_INVALID_VALUE, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_INVALID_VALUE, name));
       return FALSE;
     }
   return TRUE;
@@ -316,12 +317,12 @@ get_string (Request     *request,
   if (node == NULL)
     {
       if (required)
-        g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_MISSING_FIELD, name));
+        g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_MISSING_FIELD, name));
       return !required;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_WRONG_TYPE, name));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_WRONG_TYPE, name));
       return FALSE;
     }
   if (!check_value (name, json_node_get_string (node), kind, error))
@@ -342,7 +343,7 @@ only_members (Request            *request,
   for (GList *l = members; l != NULL; l = l->next)
     if (!g_strv_contains (allowed, l->data))
       {
-        g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_UNKNOWN_FIELD, l->data));
+        g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_UNKNOWN_FIELD, l->data));
         return FALSE;
       }
   return TRUE;
@@ -393,6 +394,7 @@ start_login (WcPortalServer    *self,
   static const char * const new_fields[] = { "merchant_code", "user_id", "password", "otp", NULL };
   static const char * const old_fields[] = { "merchant_code", "password", NULL };
   g_autoptr(GError) error = NULL;
+  Request *pending;
   const char *merchant_code, *user_id = NULL, *password, *otp = NULL;
 
   if (!only_members (request, kind == WC_PORTAL_LOGIN_NEW ? new_fields : old_fields, &error)
@@ -405,8 +407,9 @@ start_login (WcPortalServer    *self,
       respond_error (self, request->msg, error);
       return;
     }
+  pending = hand_over (request);
   wc_portal_service_login_async (self->service, kind, merchant_code, user_id, password, otp, NULL,
-                                 on_answered, hand_over (request));
+                                 on_answered, pending);
 }
 
 static void
@@ -436,6 +439,7 @@ handle_legacy_reset (WcPortalServer *self,
 {
   static const char * const fields[] = { "merchant_code", NULL };
   g_autoptr(GError) error = NULL;
+  Request *pending;
   const char *merchant_code;
 
   if (!only_members (request, fields, &error)
@@ -444,7 +448,8 @@ handle_legacy_reset (WcPortalServer *self,
       respond_error (self, request->msg, error);
       return;
     }
-  wc_portal_service_legacy_reset_async (self->service, merchant_code, NULL, on_answered, hand_over (request));
+  pending = hand_over (request);
+  wc_portal_service_legacy_reset_async (self->service, merchant_code, NULL, on_answered, pending);
 }
 
 static void
@@ -576,7 +581,7 @@ check_segment (Request  *request,
   if (request->segment == NULL || g_utf8_strlen (request->segment, -1) > 64
       || !check_value ("user_id", request->segment, KIND_USER_ID, NULL))
     {
-      g_propagate_error (error, wc_portal_error_new_for_field (WC_PORTAL_ERROR_INVALID_VALUE, "user_id"));
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_INVALID_VALUE, "user_id"));
       return FALSE;
     }
   return TRUE;
@@ -606,7 +611,7 @@ handle_user_patch (WcPortalServer *self,
     {
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
         {
-          respond_code (self, request->msg, WC_PORTAL_ERROR_WRONG_TYPE, "disabled");
+          respond_code (self, request->msg, WC_API_ERROR_WRONG_TYPE, "disabled");
           return;
         }
       disabled = json_node_get_boolean (member) ? 1 : 0;
@@ -677,17 +682,23 @@ handle_test_clock (WcPortalServer *self,
   member = json_object_get_member (request->body, "advance_seconds");
   if (member == NULL)
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_MISSING_FIELD, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_MISSING_FIELD, "advance_seconds");
       return;
     }
   if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64)
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_WRONG_TYPE, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_WRONG_TYPE, "advance_seconds");
+      return;
+    }
+  /* json-glib wraps an integer beyond 64 bits; it is out of range. */
+  if (request->huge_numbers)
+    {
+      respond_code (self, request->msg, WC_API_ERROR_INVALID_VALUE, "advance_seconds");
       return;
     }
   if (!wc_portal_clock_advance (clock, json_node_get_int (member)))
     {
-      respond_code (self, request->msg, WC_PORTAL_ERROR_INVALID_VALUE, "advance_seconds");
+      respond_code (self, request->msg, WC_API_ERROR_INVALID_VALUE, "advance_seconds");
       return;
     }
 
@@ -828,7 +839,7 @@ check_body (Request      *request,
 
   if (g_bytes_get_size (bytes) > WC_PORTAL_MAX_BODY)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BODY_TOO_LARGE));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BODY_TOO_LARGE));
       return FALSE;
     }
   if (!route->body)
@@ -838,7 +849,7 @@ check_body (Request      *request,
   if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0
       || !only_utf8_charset (params))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_UNSUPPORTED_MEDIA_TYPE));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_UNSUPPORTED_MEDIA_TYPE));
       return FALSE;
     }
   *bytes_out = g_steal_pointer (&bytes);
@@ -875,6 +886,7 @@ typedef struct {
   const char *p;
   const char *end;
   gboolean bad_characters;
+  gboolean huge_numbers;    /* json-glib wraps integers beyond 64 bits */
 } JsonCheck;
 
 static void
@@ -979,12 +991,17 @@ json_check_digits (JsonCheck *check)
 static gboolean
 json_check_number (JsonCheck *check)
 {
+  const char *digits;
+
   if (check->p < check->end && *check->p == '-')
     check->p++;
+  digits = check->p;
   if (check->p < check->end && *check->p == '0')
     check->p++;
   else if (check->p >= check->end || *check->p < '1' || *check->p > '9' || !json_check_digits (check))
     return FALSE;
+  if (check->p - digits > 18)
+    check->huge_numbers = TRUE;
   if (check->p < check->end && *check->p == '.')
     {
       check->p++;
@@ -1040,7 +1057,8 @@ json_check_name (JsonCheck *check)
 static gboolean
 is_json_text (const char *data,
               gsize       size,
-              gboolean   *bad_characters)
+              gboolean   *bad_characters,
+              gboolean   *huge_numbers)
 {
   JsonCheck check = { data, data + size, FALSE };
   g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
@@ -1081,6 +1099,7 @@ is_json_text (const char *data,
           if (open->len == 0)
             {
               *bad_characters = check.bad_characters;
+              *huge_numbers = check.huge_numbers;
               return check.p == check.end;
             }
           if (check.p >= check.end)
@@ -1112,7 +1131,7 @@ parse_body (Request  *request,
   g_autoptr(JsonParser) parser = NULL;
   gsize size = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
-  gboolean json, bad_characters = FALSE;
+  gboolean json, bad_characters = FALSE, huge_numbers = FALSE;
 
   if (bytes == NULL)
     {
@@ -1126,13 +1145,13 @@ parse_body (Request  *request,
   if (size > 0 && (!g_utf8_validate_len (data, size, NULL) || memchr (data, '\0', size) != NULL
                    || has_escaped_nul (data, size)))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_CHARACTERS));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
       return FALSE;
     }
-  json = size > 0 && is_json_text (data, size, &bad_characters);
+  json = size > 0 && is_json_text (data, size, &bad_characters, &huge_numbers);
   if (json && bad_characters)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_CHARACTERS));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
       return FALSE;
     }
   parser = json_parser_new_immutable ();
@@ -1141,11 +1160,12 @@ parse_body (Request  *request,
       || json_parser_get_root (parser) == NULL
       || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_BAD_JSON));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_JSON));
       return FALSE;
     }
   request->body_node = json_parser_steal_root (parser);
   request->body = json_node_get_object (request->body_node);
+  request->huge_numbers = huge_numbers;
   return TRUE;
 }
 
@@ -1188,7 +1208,7 @@ find_route (WcPortalServer     *self,
   allowed_methods = g_strv_builder_end (allowed);
   if (route == NULL && allowed_methods[0] == NULL)
     {
-      respond_code (self, msg, WC_PORTAL_ERROR_NOT_FOUND, NULL);
+      respond_code (self, msg, WC_API_ERROR_NOT_FOUND, NULL);
       return NULL;
     }
   if (route == NULL)
@@ -1196,7 +1216,7 @@ find_route (WcPortalServer     *self,
       g_autofree char *allow = g_strjoinv (", ", allowed_methods);
 
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow);
-      respond_code (self, msg, WC_PORTAL_ERROR_METHOD_NOT_ALLOWED, NULL);
+      respond_code (self, msg, WC_API_ERROR_METHOD_NOT_ALLOWED, NULL);
       return NULL;
     }
 
@@ -1217,7 +1237,7 @@ find_route (WcPortalServer     *self,
   if (g_str_has_prefix (route->path, "/legacy/") && wc_portal_service_legacy_closed (self->service))
     {
       g_clear_pointer (segment, g_free);
-      respond_code (self, msg, WC_PORTAL_ERROR_LEGACY_CLOSED, NULL);
+      respond_code (self, msg, WC_API_ERROR_LEGACY_CLOSED, NULL);
       return NULL;
     }
   return route;
@@ -1287,7 +1307,7 @@ on_got_headers (SoupServerMessage *msg,
       /* The size is step 4: routing, maintenance and the closure come
        * first (and answer themselves when they fail). */
       if (find_route (self, msg, g_uri_get_path (soup_server_message_get_uri (msg)), &segment) != NULL)
-        respond_code (self, msg, WC_PORTAL_ERROR_BODY_TOO_LARGE, NULL);
+        respond_code (self, msg, WC_API_ERROR_BODY_TOO_LARGE, NULL);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
     }
 }

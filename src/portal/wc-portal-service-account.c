@@ -31,7 +31,7 @@ wc_portal_password_check_policy (const char  *password,
   if (!g_utf8_validate (password, -1, NULL)
       || g_utf8_strlen (password, -1) < WC_PORTAL_PASSWORD_MIN_LENGTH)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_PASSWORD_TOO_SHORT));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_PASSWORD_TOO_SHORT));
       return FALSE;
     }
 
@@ -46,7 +46,7 @@ wc_portal_password_check_policy (const char  *password,
     }
   if (!letter || !digit)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_PASSWORD_CLASSES));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_PASSWORD_CLASSES));
       return FALSE;
     }
 
@@ -56,7 +56,7 @@ wc_portal_password_check_policy (const char  *password,
   wc_secure_wipe (folded_password, strlen (folded_password));
   if (same)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_PASSWORD_EQUALS_ID));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_PASSWORD_EQUALS_ID));
       return FALSE;
     }
   return TRUE;
@@ -133,7 +133,7 @@ on_history_checked (GObject      *source,
     }
   if (match >= 0)
     {
-      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_PASSWORD_REUSED));
+      g_task_return_error (task, wc_api_error_new (WC_API_ERROR_PASSWORD_REUSED));
       return;
     }
   wc_portal_hasher_hash_async (WC_PORTAL_HASHER (source), op->replacement, cancellable,
@@ -164,7 +164,7 @@ on_current_checked (GObject      *source,
   locked_until = wc_portal_service_locked_until (self, op->account);
   if (locked_until > 0)
     {
-      g_task_return_error (task, wc_portal_service_locked_error (WC_PORTAL_ERROR_CURRENT_PASSWORD_LOCKED,
+      g_task_return_error (task, wc_portal_service_locked_error (WC_API_ERROR_CURRENT_PASSWORD_LOCKED,
                                                                  locked_until, now));
       return;
     }
@@ -172,8 +172,8 @@ on_current_checked (GObject      *source,
     {
       g_task_return_error (task,
                            wc_portal_service_count_failure (self, op->account,
-                                                            wc_portal_error_new (WC_PORTAL_ERROR_CURRENT_PASSWORD_WRONG),
-                                                            WC_PORTAL_ERROR_CURRENT_PASSWORD_LOCKED));
+                                                            wc_api_error_new (WC_API_ERROR_CURRENT_PASSWORD_WRONG),
+                                                            WC_API_ERROR_CURRENT_PASSWORD_LOCKED));
       return;
     }
 
@@ -251,14 +251,14 @@ wc_portal_service_change_password_async (WcPortalService     *self,
   if (current_hash[0] == NULL)
     {
       g_task_return_error (task, error != NULL ? wc_portal_service_internal_error (error)
-                                               : wc_portal_error_new (WC_PORTAL_ERROR_SESSION_INVALID));
+                                               : wc_api_error_new (WC_API_ERROR_SESSION_INVALID));
       return;
     }
 
   locked_until = wc_portal_service_locked_until (self, op->account);
   if (locked_until > 0)
     {
-      g_task_return_error (task, wc_portal_service_locked_error (WC_PORTAL_ERROR_CURRENT_PASSWORD_LOCKED,
+      g_task_return_error (task, wc_portal_service_locked_error (WC_API_ERROR_CURRENT_PASSWORD_LOCKED,
                                                                  locked_until, now));
       return;
     }
@@ -282,7 +282,7 @@ session_user (WcPortalService  *self,
   user = wc_portal_db_get_user (self->db, session->merchant_code, session->user_id, &db_error);
   if (user == NULL)
     g_propagate_error (error, db_error != NULL ? wc_portal_service_internal_error (db_error)
-                                               : wc_portal_error_new (WC_PORTAL_ERROR_SESSION_INVALID));
+                                               : wc_api_error_new (WC_API_ERROR_SESSION_INVALID));
   return user;
 }
 
@@ -310,7 +310,7 @@ wc_portal_service_otp_secret (WcPortalService  *self,
   key = wc_secret_new (WC_PORTAL_OTP_SECRET_BYTES);
   if (getrandom (wc_secret_get_data (key), WC_PORTAL_OTP_SECRET_BYTES, 0) != WC_PORTAL_OTP_SECRET_BYTES)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_INTERNAL));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_INTERNAL));
       return NULL;
     }
 
@@ -374,12 +374,12 @@ wc_portal_service_otp_activate (WcPortalService  *self,
   now = wc_portal_service_now (self);
   if (user->otp_pending == NULL || now - user->otp_pending_at >= WC_PORTAL_OTP_PENDING_SECONDS)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_OTP_NOT_PENDING));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_OTP_NOT_PENDING));
       return FALSE;
     }
   if (!wc_portal_service_verify_otp (user->otp_pending, otp, now, -1, &step))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_OTP_ACTIVATION_MISMATCH));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_OTP_ACTIVATION_MISMATCH));
       return FALSE;
     }
 
@@ -411,20 +411,20 @@ child_user (WcPortalService  *self,
 
   if (g_str_equal (user_id, session->merchant_code))
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_MAIN_USER_PROTECTED));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_MAIN_USER_PROTECTED));
       return NULL;
     }
   user = wc_portal_db_get_user (self->db, session->merchant_code, user_id, &db_error);
   if (user == NULL)
     {
       g_propagate_error (error, db_error != NULL ? wc_portal_service_internal_error (db_error)
-                                                 : wc_portal_error_new (WC_PORTAL_ERROR_USER_NOT_FOUND));
+                                                 : wc_api_error_new (WC_API_ERROR_USER_NOT_FOUND));
       return NULL;
     }
   if (g_str_equal (user->role, "main"))
     {
       wc_portal_user_free (user);
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_MAIN_USER_PROTECTED));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_MAIN_USER_PROTECTED));
       return NULL;
     }
   return user;
@@ -518,7 +518,7 @@ on_initial_password_hashed (GObject      *source,
       if (!wc_portal_db_insert_user (self->db, op->user, &error))
         {
           g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS)
-                                     ? wc_portal_error_new (WC_PORTAL_ERROR_USER_EXISTS)
+                                     ? wc_api_error_new (WC_API_ERROR_USER_EXISTS)
                                      : wc_portal_service_internal_error (error));
           return;
         }
@@ -532,7 +532,7 @@ on_initial_password_hashed (GObject      *source,
       if (!ok)
         {
           g_task_return_error (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
-                                     ? wc_portal_error_new (WC_PORTAL_ERROR_USER_NOT_FOUND)
+                                     ? wc_api_error_new (WC_API_ERROR_USER_NOT_FOUND)
                                      : wc_portal_service_internal_error (error));
           return;
         }
@@ -578,7 +578,7 @@ wc_portal_service_create_user_async (WcPortalService     *self,
   existing = wc_portal_db_get_user (self->db, session->merchant_code, user_id, &error);
   if (existing != NULL)
     {
-      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_USER_EXISTS));
+      g_task_return_error (task, wc_api_error_new (WC_API_ERROR_USER_EXISTS));
       return;
     }
   children = error == NULL ? wc_portal_db_count_children (self->db, session->merchant_code, &error) : -1;
@@ -589,7 +589,7 @@ wc_portal_service_create_user_async (WcPortalService     *self,
     }
   if (children >= WC_PORTAL_MAX_CHILD_USERS)
     {
-      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_USER_LIMIT));
+      g_task_return_error (task, wc_api_error_new (WC_API_ERROR_USER_LIMIT));
       return;
     }
 

@@ -2,7 +2,7 @@
  * (logins and sessions; accounts and users) share. */
 #pragma once
 
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 #include "wc-portal-service.h"
 
 G_BEGIN_DECLS
@@ -49,8 +49,8 @@ gint64          wc_portal_service_locked_until    (WcPortalService    *self,
 GError         *wc_portal_service_count_failure   (WcPortalService    *self,
                                                    const char         *account,
                                                    GError             *failure,
-                                                   WcPortalErrorCode   locked_code);
-GError         *wc_portal_service_locked_error    (WcPortalErrorCode   code,
+                                                   WcApiErrorCode   locked_code);
+GError         *wc_portal_service_locked_error    (WcApiErrorCode   code,
                                                    gint64              locked_until,
                                                    gint64              now);
 

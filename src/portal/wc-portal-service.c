@@ -136,7 +136,7 @@ wc_portal_service_internal_error (const GError *cause)
 {
   /* The cause goes to the server's own log, never to the client. */
   g_warning ("internal error: %s", cause != NULL ? cause->message : "unknown");
-  return wc_portal_error_new (WC_PORTAL_ERROR_INTERNAL);
+  return wc_api_error_new (WC_API_ERROR_INTERNAL);
 }
 
 static char *
@@ -344,13 +344,13 @@ wc_portal_service_locked_until (WcPortalService *self,
 }
 
 GError *
-wc_portal_service_locked_error (WcPortalErrorCode code,
+wc_portal_service_locked_error (WcApiErrorCode code,
                                 gint64            locked_until,
                                 gint64            now)
 {
-  GError *error = wc_portal_error_new (code);
+  GError *error = wc_api_error_new (code);
 
-  wc_portal_error_set_retry_after (error, locked_until - now, locked_until);
+  wc_api_error_set_retry_after (error, locked_until - now, locked_until);
   return error;
 }
 
@@ -358,7 +358,7 @@ GError *
 wc_portal_service_count_failure (WcPortalService   *self,
                                  const char        *account,
                                  GError            *failure,
-                                 WcPortalErrorCode  locked_code)
+                                 WcApiErrorCode  locked_code)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = wc_portal_service_now (self);
@@ -604,8 +604,8 @@ wc_portal_service_check_maintenance (WcPortalService *self)
   if (ends_at == 0)
     return NULL;
 
-  error = wc_portal_error_new (WC_PORTAL_ERROR_MAINTENANCE);
-  wc_portal_error_set_retry_after (error, ends_at - now, ends_at);
+  error = wc_api_error_new (WC_API_ERROR_MAINTENANCE);
+  wc_api_error_set_retry_after (error, ends_at - now, ends_at);
   return error;
 }
 
@@ -706,33 +706,33 @@ login_free (Login *login)
   g_free (login);
 }
 
-static WcPortalErrorCode
+static WcApiErrorCode
 failed_code (WcPortalLoginKind kind)
 {
   switch (kind)
     {
     case WC_PORTAL_LOGIN_LEGACY:
-      return WC_PORTAL_ERROR_LEGACY_LOGIN_FAILED;
+      return WC_API_ERROR_LEGACY_LOGIN_FAILED;
     case WC_PORTAL_LOGIN_TABLET:
-      return WC_PORTAL_ERROR_TABLET_LOGIN_FAILED;
+      return WC_API_ERROR_TABLET_LOGIN_FAILED;
     case WC_PORTAL_LOGIN_NEW:
     default:
-      return WC_PORTAL_ERROR_LOGIN_FAILED;
+      return WC_API_ERROR_LOGIN_FAILED;
     }
 }
 
-static WcPortalErrorCode
+static WcApiErrorCode
 locked_code (WcPortalLoginKind kind)
 {
   switch (kind)
     {
     case WC_PORTAL_LOGIN_LEGACY:
-      return WC_PORTAL_ERROR_LEGACY_LOCKED;
+      return WC_API_ERROR_LEGACY_LOCKED;
     case WC_PORTAL_LOGIN_TABLET:
-      return WC_PORTAL_ERROR_TABLET_LOCKED;
+      return WC_API_ERROR_TABLET_LOCKED;
     case WC_PORTAL_LOGIN_NEW:
     default:
-      return WC_PORTAL_ERROR_LOGIN_LOCKED;
+      return WC_API_ERROR_LOGIN_LOCKED;
     }
 }
 
@@ -794,7 +794,7 @@ finish_new_login (WcPortalService *self,
   locked_until = wc_portal_service_locked_until (self, login->account);
   if (locked_until > 0)
     {
-      g_task_return_error (task, wc_portal_service_locked_error (WC_PORTAL_ERROR_LOGIN_LOCKED, locked_until, now));
+      g_task_return_error (task, wc_portal_service_locked_error (WC_API_ERROR_LOGIN_LOCKED, locked_until, now));
       return;
     }
   user = wc_portal_db_get_user (self->db, login->merchant_code, login->user_id, &error);
@@ -806,24 +806,24 @@ finish_new_login (WcPortalService *self,
 
   if (user == NULL || match < 0)
     {
-      fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_LOGIN_FAILED));
+      fail_login (self, task, login, wc_api_error_new (WC_API_ERROR_LOGIN_FAILED));
       return;
     }
   /* The password, then disabled, then the one-time password. */
   if (user->disabled)
     {
-      g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_USER_DISABLED));
+      g_task_return_error (task, wc_api_error_new (WC_API_ERROR_USER_DISABLED));
       return;
     }
   if (user->otp_secret != NULL && login->otp == NULL)
     {
-      fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_OTP_REQUIRED));
+      fail_login (self, task, login, wc_api_error_new (WC_API_ERROR_OTP_REQUIRED));
       return;
     }
   if (user->otp_secret != NULL
       && !wc_portal_service_verify_otp (user->otp_secret, login->otp, now, user->otp_last_step, &step))
     {
-      fail_login (self, task, login, wc_portal_error_new (WC_PORTAL_ERROR_OTP_INVALID));
+      fail_login (self, task, login, wc_api_error_new (WC_API_ERROR_OTP_INVALID));
       return;
     }
 
@@ -889,7 +889,7 @@ finish_legacy_login (WcPortalService *self,
     match = -1;
   if (merchant == NULL || main_user == NULL || match < 0)
     {
-      fail_login (self, task, login, wc_portal_error_new (failed_code (login->kind)));
+      fail_login (self, task, login, wc_api_error_new (failed_code (login->kind)));
       return;
     }
 
@@ -907,12 +907,12 @@ finish_legacy_login (WcPortalService *self,
        * screen through the old login. */
       if (match == 1 || merchant->legacy_must_change)
         {
-          g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_TABLET_TEMPORARY_PASSWORD));
+          g_task_return_error (task, wc_api_error_new (WC_API_ERROR_TABLET_TEMPORARY_PASSWORD));
           return;
         }
       if (wc_portal_password_expired (merchant->legacy_changed_at, now))
         {
-          g_task_return_error (task, wc_portal_error_new (WC_PORTAL_ERROR_TABLET_PASSWORD_EXPIRED));
+          g_task_return_error (task, wc_api_error_new (WC_API_ERROR_TABLET_PASSWORD_EXPIRED));
           return;
         }
     }
@@ -1205,26 +1205,26 @@ wc_portal_service_authorize (WcPortalService       *self,
 
   if (token == NULL)
     {
-      g_propagate_error (error, wc_portal_error_new (WC_PORTAL_ERROR_SESSION_REQUIRED));
+      g_propagate_error (error, wc_api_error_new (WC_API_ERROR_SESSION_REQUIRED));
       return NULL;
     }
   session = wc_portal_sessions_touch (self->sessions, token, wc_portal_service_now (self), access->renew, &idle);
   if (session == NULL)
     {
-      g_propagate_error (error, wc_portal_error_new (idle ? WC_PORTAL_ERROR_SESSION_IDLE
-                                                          : WC_PORTAL_ERROR_SESSION_INVALID));
+      g_propagate_error (error, wc_api_error_new (idle ? WC_API_ERROR_SESSION_IDLE
+                                                          : WC_API_ERROR_SESSION_INVALID));
       return NULL;
     }
 
   /* Restriction first, then the login method, then the role. */
   if (session->restricted && !access->restricted_allowed)
     {
-      WcPortalErrorCode code = WC_PORTAL_ERROR_SESSION_RESTRICTED;
+      WcApiErrorCode code = WC_API_ERROR_SESSION_RESTRICTED;
 
       if (needs_password_change (self, session))
-        code = session->expired_password ? WC_PORTAL_ERROR_LEGACY_PASSWORD_EXPIRED
-                                         : WC_PORTAL_ERROR_PASSWORD_CHANGE_REQUIRED;
-      g_propagate_error (error, wc_portal_error_new (code));
+        code = session->expired_password ? WC_API_ERROR_LEGACY_PASSWORD_EXPIRED
+                                         : WC_API_ERROR_PASSWORD_CHANGE_REQUIRED;
+      g_propagate_error (error, wc_api_error_new (code));
       return NULL;
     }
   if ((session->scopes & access->scope) != access->scope)
@@ -1233,8 +1233,8 @@ wc_portal_service_authorize (WcPortalService       *self,
                            || (session->kind == WC_PORTAL_LOGIN_LEGACY
                                && !(access->scope & (WC_PORTAL_SCOPE_OTP | WC_PORTAL_SCOPE_USERS)));
 
-      g_propagate_error (error, wc_portal_error_new (method_ok ? WC_PORTAL_ERROR_NOT_MAIN_USER
-                                                               : WC_PORTAL_ERROR_WRONG_LOGIN_METHOD));
+      g_propagate_error (error, wc_api_error_new (method_ok ? WC_API_ERROR_NOT_MAIN_USER
+                                                               : WC_API_ERROR_WRONG_LOGIN_METHOD));
       return NULL;
     }
   return session;
@@ -1260,7 +1260,7 @@ wc_portal_service_session_info (WcPortalService  *self,
   if (user == NULL || merchant == NULL)
     {
       g_propagate_error (error, db_error != NULL ? wc_portal_service_internal_error (db_error)
-                                                 : wc_portal_error_new (WC_PORTAL_ERROR_SESSION_INVALID));
+                                                 : wc_api_error_new (WC_API_ERROR_SESSION_INVALID));
       return NULL;
     }
 

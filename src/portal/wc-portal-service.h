@@ -1,7 +1,7 @@
 /* wc-portal-service.h: the portal's rules, apart from HTTP. Every call
  * takes plain values that the server has already checked for type and
  * length, and answers with the JSON body to send (NULL for none), or a
- * WC_PORTAL_ERROR. Calls that hash a password are asynchronous; the rest
+ * WC_API_ERROR. Calls that hash a password are asynchronous; the rest
  * are quick. docs/portal-api.yaml is the contract they follow. */
 #pragma once
 

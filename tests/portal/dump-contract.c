@@ -2,7 +2,7 @@
  * check-contract.py: its routes and its error catalogue. */
 #include <stdio.h>
 
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 #include "wc-portal-server.h"
 
 int
@@ -13,7 +13,7 @@ main (int    argc,
   g_autoptr(JsonNode) root = NULL;
   g_auto(GStrv) routes = wc_portal_server_dup_routes ();
   g_autofree char *text = NULL;
-  const WcPortalErrorInfo *catalogue;
+  const WcApiErrorInfo *catalogue;
   guint n;
 
   json_builder_begin_object (builder);
@@ -23,7 +23,7 @@ main (int    argc,
     json_builder_add_string_value (builder, routes[i]);
   json_builder_end_array (builder);
 
-  catalogue = wc_portal_error_catalogue (&n);
+  catalogue = wc_api_error_catalogue (&n);
   json_builder_set_member_name (builder, "errors");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "portal-fixture.h"
-#include "wc-portal-error.h"
+#include "wc-api-error.h"
 
 #define API "/api/v1"
 
@@ -110,7 +110,7 @@ check_error_body (PortalResponse *response)
   static const char * const field_required[] = { "W095000002", "W095000003", "W095000004", "W095000006",
                                                   "W095000007", NULL };
   SoupMessageHeaders *headers = response->headers;
-  const WcPortalErrorInfo *catalogue, *info = NULL;
+  const WcApiErrorInfo *catalogue, *info = NULL;
   g_autoptr(GList) names = NULL;
   JsonObject *root, *error;
   const char *code, *field, *header;
@@ -125,7 +125,7 @@ check_error_body (PortalResponse *response)
   code = json_object_get_string_member (error, "code");
   g_assert_nonnull (code);
 
-  catalogue = wc_portal_error_catalogue (&n_entries);
+  catalogue = wc_api_error_catalogue (&n_entries);
   for (guint i = 0; i < n_entries; i++)
     if (g_str_equal (catalogue[i].code, code))
       info = &catalogue[i];
@@ -984,10 +984,10 @@ expect_bad_body (PortalFixture *portal,
                  const BadBody *bad)
 {
   g_autoptr(PortalResponse) response = request (portal, "POST", bad->path, token, bad->body);
-  const WcPortalErrorInfo *catalogue;
+  const WcApiErrorInfo *catalogue;
   guint n_entries, status = 400;
 
-  catalogue = wc_portal_error_catalogue (&n_entries);
+  catalogue = wc_api_error_catalogue (&n_entries);
   for (guint i = 0; i < n_entries; i++)
     if (g_str_equal (catalogue[i].code, bad->code))
       status = catalogue[i].status;

@@ -2852,7 +2852,8 @@ test_probes (void)
       "{\"merchant_code\":\"\\udc00x\",\"user_id\":\"c\",\"password\":\"d\"}", -1, "W095000005 W095000001" },
     { "%00 in a user ID", "DELETE", "/api/v1/users/%00", NULL, NULL, NULL, -1, "W051000001" },
     { "%00 in an unknown path", "GET", "/api/v1/status%00", NULL, NULL, NULL, -1, "W094000001" },
-    { "malformed percent-encoding", "GET", "/api/v1/users/%zz", NULL, NULL, NULL, -1, NULL },
+    /* A target like /users/%zz is not HTTP at all: libsoup refuses it
+     * with a bare 400 before the API sees it, as the contract says. */
     { "unknown session", "GET", "/api/v1/session", "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL, NULL, -1,
       "W051000002" },
   };
