@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WcPortalClient, wc_portal_client, WC, PORTAL_CLIENT, GObject)
 
 #define WC_PORTAL_CLIENT_MAX_RESPONSE (1024 * 1024)
+/* A clock off by more than this (in seconds) deserves a word to the user:
+ * codes are still made at portal time, but other sites will refuse them. */
+#define WC_PORTAL_CLIENT_SKEW_WARNING 15
 
 /* Why a session ended, as the "session-ended" signal says. */
 typedef enum {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "portal-fixture.h"
+#include "wc-api-error.h"
 #include "wc-error.h"
 #include "wc-otp.h"
 #include "wc-portal-cert.h"
@@ -694,6 +695,85 @@ test_hostile_servers (void)
     }
 }
 
+/* Every code of the catalogue, as a portal would send it, arrives as the
+ * right GError: its kind, code, field, retry-after, end time, and the
+ * message in the user's language. */
+static void
+test_every_error_code (void)
+{
+  const WcApiErrorInfo *catalogue;
+  guint n;
+
+  catalogue = wc_api_error_catalogue (&n);
+  g_assert_cmpuint (n, >=, 45);
+  for (guint i = 0; i < n; i++)
+    {
+      const WcApiErrorInfo *info = &catalogue[i];
+      g_autoptr(Hostile) hostile = hostile_new ();
+      g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", hostile->port);
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *answer = NULL;
+      g_autoptr(WcPortalClient) client = NULL;
+      g_autoptr(WcPortalStatus) result = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean waits = info->status == 429 || info->status == 503;
+      WcPortalError kind = WC_PORTAL_ERROR_REJECTED;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "code");
+      json_builder_add_string_value (builder, info->code);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, info->message);
+      json_builder_set_member_name (builder, "message_ja");
+      json_builder_add_string_value (builder, info->message_ja);
+      if (info->field != NULL)
+        {
+          json_builder_set_member_name (builder, "field");
+          json_builder_add_string_value (builder, info->field);
+        }
+      if (waits)
+        {
+          json_builder_set_member_name (builder, "retry_after");
+          json_builder_add_int_value (builder, 1800);
+        }
+      if (info->status == 503)
+        {
+          json_builder_set_member_name (builder, "ends_at");
+          json_builder_add_string_value (builder, "2021-11-14T19:40:00Z");
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      body = json_to_string (root, FALSE);
+      answer = g_strdup_printf ("HTTP/1.1 %u Error\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT
+                                "\r\nConnection: close\r\n\r\n%s", info->status, strlen (body), body);
+      hostile->answer = g_bytes_new (answer, strlen (answer));
+
+      client = wc_portal_client_new (url, hostile->fingerprint, &error);
+      g_assert_no_error (error);
+      result = status (client, &error);
+      g_assert_null (result);
+
+      if (info->status == 429)
+        kind = WC_PORTAL_ERROR_LOCKED;
+      else if (info->status == 503)
+        kind = WC_PORTAL_ERROR_MAINTENANCE;
+      else if (g_str_has_prefix (info->code, "W051"))
+        kind = WC_PORTAL_ERROR_SESSION_ENDED;
+      g_test_message ("%s → %s", info->code, error->message);
+      assert_portal_error (error, kind, info->code);
+      g_assert_cmpstr (wc_portal_error_get_field (error), ==, info->field);
+      g_assert_cmpint (wc_portal_error_get_retry_after (error), ==, waits ? 1800 : 0);
+      g_assert_cmpint (wc_portal_error_get_ends_at (error), ==, info->status == 503 ? 1636918800 : 0);
+      /* The tests run with LANGUAGE=C: the English text. */
+      g_assert_cmpstr (error->message, ==, info->message);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -706,5 +786,6 @@ main (int    argc,
   g_test_add_func ("/portal-client/skew", test_skew);
   g_test_add_func ("/portal-client/insecure-url-and-pin", test_insecure_url_and_pin);
   g_test_add_func ("/portal-client/hostile-servers", test_hostile_servers);
+  g_test_add_func ("/portal-client/every-error-code", test_every_error_code);
   return g_test_run ();
 }
