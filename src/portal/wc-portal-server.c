@@ -1405,21 +1405,25 @@ wc_portal_server_listen (WcPortalServer  *self,
 char *
 wc_portal_server_dup_url (WcPortalServer *self)
 {
-  g_autoptr(GSList) uris = NULL;
-  GUri *uri;
+  GSList *listeners;
+  g_autoptr(GSocketAddress) address = NULL;
   g_autofree char *host = NULL;
-  char *url;
+  GInetSocketAddress *inet;
 
   g_return_val_if_fail (WC_IS_PORTAL_SERVER (self), NULL);
 
-  uris = soup_server_get_uris (self->soup);
-  if (uris == NULL)
+  /* From the listening socket itself: libsoup 3.2's
+   * soup_server_get_uris() leaks the address it reads. */
+  listeners = soup_server_get_listeners (self->soup);
+  if (listeners == NULL)
     return NULL;
-  uri = uris->data;
-  host = g_strdup (g_uri_get_host (uri));
-  url = strchr (host, ':') != NULL
-        ? g_strdup_printf ("https://[%s]:%d", host, g_uri_get_port (uri))
-        : g_strdup_printf ("https://%s:%d", host, g_uri_get_port (uri));
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
-  return url;
+  address = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  inet = G_INET_SOCKET_ADDRESS (address);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  return strchr (host, ':') != NULL
+         ? g_strdup_printf ("https://[%s]:%u", host, g_inet_socket_address_get_port (inet))
+         : g_strdup_printf ("https://%s:%u", host, g_inet_socket_address_get_port (inet));
 }
