@@ -1157,6 +1157,29 @@ add_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
+/* A JSON object of @n_members name and string value pairs; a pair whose
+ * value is NULL is left out. */
+static char *
+json_body (guint n_members,
+           ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, n_members);
+  for (guint i = 0; i < n_members; i++)
+    {
+      const char *name = va_arg (args, const char *);
+      const char *value = va_arg (args, const char *);
+
+      add_member (builder, name, value);
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  return body_of (builder);
+}
+
 /* Object. */
 
 static void
@@ -1354,15 +1377,9 @@ start_login (WcPortalClient      *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  add_member (builder, "merchant_code", merchant_code);
-  add_member (builder, "user_id", user_id);
-  add_member (builder, "password", password);
-  add_member (builder, "otp", otp);
-  json_builder_end_object (builder);
-  start_call (self, "POST", path, body_of (builder), FALSE, FALSE, parse_login,
+  start_call (self, "POST", path,
+              json_body (4, "merchant_code", merchant_code, "user_id", user_id, "password", password, "otp", otp),
+              FALSE, FALSE, parse_login,
               (GDestroyNotify) wc_portal_login_free, wc_portal_client_login_finish, cancellable, callback, user_data);
 }
 
@@ -1422,14 +1439,9 @@ wc_portal_client_legacy_password_reset_async (WcPortalClient      *self,
                                               GAsyncReadyCallback  callback,
                                               gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
-  json_builder_begin_object (builder);
-  add_member (builder, "merchant_code", merchant_code);
-  json_builder_end_object (builder);
-  start_call (self, "POST", "/legacy/password-reset", body_of (builder), FALSE, FALSE, NULL, NULL,
+  start_call (self, "POST", "/legacy/password-reset", json_body (1, "merchant_code", merchant_code), FALSE, FALSE, NULL, NULL,
               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
@@ -1441,15 +1453,9 @@ wc_portal_client_change_password_async (WcPortalClient      *self,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
-  json_builder_begin_object (builder);
-  add_member (builder, "current_password", current_password);
-  add_member (builder, "new_password", new_password);
-  json_builder_end_object (builder);
-  start_call (self, "POST", "/password", body_of (builder), TRUE, TRUE, NULL, NULL,
+  start_call (self, "POST", "/password", json_body (2, "current_password", current_password, "new_password", new_password), TRUE, TRUE, NULL, NULL,
               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
@@ -1460,14 +1466,9 @@ wc_portal_client_activate_otp_async (WcPortalClient      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
-  json_builder_begin_object (builder);
-  add_member (builder, "otp", otp);
-  json_builder_end_object (builder);
-  start_call (self, "POST", "/otp/activate", body_of (builder), TRUE, TRUE, NULL, NULL,
+  start_call (self, "POST", "/otp/activate", json_body (1, "otp", otp), TRUE, TRUE, NULL, NULL,
               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
@@ -1599,16 +1600,9 @@ wc_portal_client_create_user_async (WcPortalClient      *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
-  json_builder_begin_object (builder);
-  add_member (builder, "user_id", user_id);
-  add_member (builder, "display_name", display_name);
-  add_member (builder, "role", role);
-  json_builder_end_object (builder);
-  start_call (self, "POST", "/users", body_of (builder), TRUE, TRUE, parse_new_user,
+  start_call (self, "POST", "/users", json_body (3, "user_id", user_id, "display_name", display_name, "role", role), TRUE, TRUE, parse_new_user,
               (GDestroyNotify) wc_portal_new_user_free, wc_portal_client_new_user_finish,
               cancellable, callback, user_data);
 }

@@ -30,42 +30,6 @@
 #define IN_FLIGHT 3
 #define MAX_USERS 12
 
-/* A failed assertion aborts the test; its server must not outlive it,
- * or it would keep the test's output open and the test runner waiting
- * until the timeout. */
-static volatile sig_atomic_t guarded_pid;
-static struct sigaction previous_actions[NSIG];
-
-static void
-on_fatal_signal (int signum)
-{
-  if (guarded_pid > 0)
-    kill ((pid_t) guarded_pid, SIGKILL);
-  sigaction (signum, &previous_actions[signum], NULL);
-  raise (signum);
-}
-
-static void
-guard_server (PortalFixture *portal)
-{
-  static const int signals[] = { SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGILL, SIGFPE };
-  static gboolean installed;
-  const char *id = portal->process != NULL ? g_subprocess_get_identifier (portal->process) : NULL;
-
-  guarded_pid = id != NULL ? (sig_atomic_t) g_ascii_strtoll (id, NULL, 10) : 0;
-  if (installed)
-    return;
-  installed = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      struct sigaction action = { 0 };
-
-      action.sa_handler = on_fatal_signal;
-      sigemptyset (&action.sa_mask);
-      sigaction (signals[i], &action, &previous_actions[signals[i]]);
-    }
-}
-
 /* The server's database: intact, whatever happened to the server. Read
  * only, while the server is stopped. */
 static void
@@ -798,7 +762,6 @@ test_kill (void)
   guint in_flight_at_kills = 0;
 
   g_test_message ("seed %u", SEED);
-  guard_server (portal);
   crash.portal = portal;
   crash.loop = loop;
   crash.rand = rand;
@@ -828,7 +791,6 @@ test_kill (void)
       check_database (portal->data_dir);
       g_timer_start (timer);
       portal_fixture_relaunch (portal);
-      guard_server (portal);
       g_test_message ("round %u: started again in %.2f s", crash.round, g_timer_elapsed (timer, NULL));
       verify (&crash);
       g_test_message ("round %u: %u users now", crash.round, count_users (&crash));
@@ -873,7 +835,6 @@ test_restart (void)
   JsonObject *session;
   gint64 otp_time = 0;
 
-  guard_server (portal);
   secret = enroll_main (portal, &otp_time);
   full = main_login (portal, secret, MAIN_PASSWORD, &otp_time);
   main_token = token_of (full);
@@ -897,7 +858,6 @@ test_restart (void)
   before = json_node_copy (json_object_get_member (portal_response_object (keep_before), "users"));
 
   portal_fixture_restart (portal);
-  guard_server (portal);
 
   /* Sessions live in memory only. */
   old_main = portal_request (portal, "GET", "/api/v1/session", main_token, NULL);

@@ -310,42 +310,6 @@ catalogue_status (const char *code)
   return -1;
 }
 
-/* A failed assertion aborts the test; its server must not outlive it,
- * or it would keep the test's output open and the test runner waiting
- * until the timeout. */
-static volatile sig_atomic_t guarded_pid;
-static struct sigaction previous_actions[NSIG];
-
-static void
-on_fatal_signal (int signum)
-{
-  if (guarded_pid > 0)
-    kill ((pid_t) guarded_pid, SIGKILL);
-  sigaction (signum, &previous_actions[signum], NULL);
-  raise (signum);
-}
-
-static void
-guard_server (PortalFixture *portal)
-{
-  static const int signals[] = { SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGILL, SIGFPE };
-  static gboolean installed;
-  const char *id = portal->process != NULL ? g_subprocess_get_identifier (portal->process) : NULL;
-
-  guarded_pid = id != NULL ? (sig_atomic_t) g_ascii_strtoll (id, NULL, 10) : 0;
-  if (installed)
-    return;
-  installed = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      struct sigaction action = { 0 };
-
-      action.sa_handler = on_fatal_signal;
-      sigemptyset (&action.sa_mask);
-      sigaction (signals[i], &action, &previous_actions[signals[i]]);
-    }
-}
-
 /* Sending. */
 
 static gboolean
@@ -2699,7 +2663,6 @@ fuzzer_new (guint32 seed)
   Fuzzer *fz = g_new0 (Fuzzer, 1);
 
   fz->portal = portal_fixture_start (NULL, NULL);
-  guard_server (fz->portal);
   fz->rand = g_rand_new_with_seed (seed);
   fz->children = g_ptr_array_new_with_free_func (g_free);
   fz->child_passwords = g_ptr_array_new_with_free_func (g_free);
