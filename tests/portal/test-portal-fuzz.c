@@ -20,7 +20,8 @@
  *
  * Problems are collected, not fatal at once: each kind is shown with its
  * first examples (request and answer) and the test fails at the end.
- * WC_PORTAL_FUZZ_SEED picks another seed. */
+ * WC_PORTAL_FUZZ_SEED picks another seed, and WC_PORTAL_FUZZ_CASES another
+ * number of cases (the sanitizer run in CI sends fewer). */
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -2703,10 +2704,20 @@ fuzz_seed (void)
   return text != NULL ? (guint32) g_ascii_strtoull (text, NULL, 0) : DEFAULT_SEED;
 }
 
+static guint
+fuzz_cases (void)
+{
+  const char *text = g_getenv ("WC_PORTAL_FUZZ_CASES");
+  guint64 cases = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 0;
+
+  return cases > 0 && cases <= 1000000 ? (guint) cases : N_CASES;
+}
+
 static void
 test_random (void)
 {
   guint32 seed = fuzz_seed ();
+  guint n_cases = fuzz_cases ();
   g_autoptr(Fuzzer) fz = fuzzer_new (seed);
   g_autoptr(GTimer) timer = g_timer_new ();
   guint made = 0, tries = 0;
@@ -2719,7 +2730,7 @@ test_random (void)
                   fz->tokens[TOKEN_LEGACY] != NULL ? "yes" : "no");
 
   g_timer_start (timer);
-  while (made < N_CASES && !fz->dead)
+  while (made < n_cases && !fz->dead)
     {
       g_auto(Case) c = { 0 };
 
