@@ -141,6 +141,24 @@ step_done (WcPortalDb    *self,
   return TRUE;
 }
 
+/* Runs a statement that must change exactly one row; none is
+ * G_IO_ERROR_NOT_FOUND, naming @what. */
+static gboolean
+step_one_row (WcPortalDb    *self,
+              sqlite3_stmt  *stmt,
+              const char    *what,
+              GError       **error)
+{
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such %s", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 begin (WcPortalDb  *self,
        GError     **error)
@@ -635,14 +653,7 @@ wc_portal_db_save_user (WcPortalDb          *self,
   if (stmt == NULL)
     return FALSE;
   bind_user (stmt, user);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) != 1)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such user");
-      return FALSE;
-    }
-  return TRUE;
+  return step_one_row (self, stmt, "user", error);
 }
 
 gboolean
@@ -668,13 +679,7 @@ wc_portal_db_delete_user (WcPortalDb  *self,
       bind_text (stmt, 2, user_id);
       bind_text (history, 1, merchant_code);
       bind_text (history, 2, user_id);
-      ok = step_done (self, stmt, error);
-      if (ok && sqlite3_changes (self->db) != 1)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such user");
-          ok = FALSE;
-        }
-      ok = ok && step_done (self, history, error);
+      ok = step_one_row (self, stmt, "user", error) && step_done (self, history, error);
     }
   return commit_or_rollback (self, ok, error);
 }
@@ -749,13 +754,7 @@ wc_portal_db_set_password (WcPortalDb  *self,
       bind_text (history, 2, user_id != NULL ? user_id : "");
       bind_text (history, 3, hash);
       sqlite3_bind_int64 (history, 4, now);
-      ok = step_done (self, update, error);
-      if (ok && sqlite3_changes (self->db) != 1)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such account");
-          ok = FALSE;
-        }
-      ok = ok && step_done (self, history, error);
+      ok = step_one_row (self, update, "account", error) && step_done (self, history, error);
     }
   return commit_or_rollback (self, ok, error);
 }
