@@ -1,0 +1,608 @@
+/* wc-credential-store.c: remembered portal passwords on the Secret
+ * Service.
+ *
+ * Each password is one keyring item in the default collection. Its
+ * attributes say which portal, which login and which user it is for; the
+ * secret is the password itself. Saving under the same key again gives
+ * that one item the new password. Nothing here unlocks anything: a
+ * password in a locked keyring, or a new one that would go into a locked
+ * collection, fails with WC_STORE_ERROR_LOCKED, and the caller decides
+ * whether to ask the user (WcTokenStore can run the unlock prompt). */
+#include "wc-credential-store.h"
+#include "wc-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsecret/secret.h>
+#include <string.h>
+
+struct _WcCredentialStore
+{
+  GObject parent_instance;
+
+  SecretService *service;
+};
+
+G_DEFINE_FINAL_TYPE (WcCredentialStore, wc_credential_store, G_TYPE_OBJECT)
+
+typedef enum {
+  OP_SAVE,
+  OP_LOOKUP,
+  OP_FORGET,
+} OpKind;
+
+typedef struct {
+  OpKind kind;
+  GHashTable *attributes;
+  char *label;          /* OP_SAVE */
+  WcSecret *password;   /* OP_SAVE */
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_clear_pointer (&op->attributes, g_hash_table_unref);
+  g_clear_pointer (&op->label, g_free);
+  g_clear_pointer (&op->password, wc_secret_unref);
+  g_free (op);
+}
+
+static const SecretSchema *
+credential_schema (void)
+{
+  static const SecretSchema schema = {
+    WC_CREDENTIAL_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    {
+      { "portal", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "merchant-code", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "user-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
+}
+
+static void
+wc_credential_store_dispose (GObject *object)
+{
+  WcCredentialStore *self = (WcCredentialStore *) object;
+
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (wc_credential_store_parent_class)->dispose (object);
+}
+
+static void
+wc_credential_store_class_init (WcCredentialStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = wc_credential_store_dispose;
+}
+
+static void
+wc_credential_store_init (WcCredentialStore *self)
+{
+}
+
+WcCredentialStore *
+wc_credential_store_new (void)
+{
+  return g_object_new (WC_TYPE_CREDENTIAL_STORE, NULL);
+}
+
+static GError *
+locked_error (void)
+{
+  return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_LOCKED,
+                              _("The keyring is locked. Unlock it to use remembered passwords."));
+}
+
+/* Errors from libsecret and D-Bus, sorted the way WcTokenStore sorts
+ * them, with messages a person can act on. The raw text goes to the
+ * debug log only; it never holds a secret. */
+static GError *
+map_error (const GError *error,
+           gboolean      connecting)
+{
+  g_autofree char *remote = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (error);
+  if (error->domain == WC_STORE_ERROR)
+    return g_error_copy (error);
+
+  g_debug ("keyring error: %s", error->message);
+
+  if (g_dbus_error_is_remote_error (error))
+    remote = g_dbus_error_get_remote_error (error);
+
+  if (connecting
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
+      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
+      || (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn")))
+    return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_NO_SERVICE,
+                                _("No keyring is available, so the password cannot be remembered. Start GNOME Keyring, or log in to a desktop session that provides one, then try again."));
+
+  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+    return locked_error ();
+
+  return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                              _("The keyring could not complete the request. Try again; if it keeps failing, restart the keyring or log in again."));
+}
+
+static void
+task_return_mapped (GTask        *task,
+                    const GError *error)
+{
+  g_task_return_error (task, map_error (error, FALSE));
+}
+
+static const char *
+kind_to_string (WcCredentialKind kind)
+{
+  switch (kind)
+    {
+    case WC_CREDENTIAL_KIND_NEW:
+      return "new";
+    case WC_CREDENTIAL_KIND_LEGACY:
+      return "legacy";
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static GHashTable *
+attributes_for (const char       *portal,
+                WcCredentialKind  kind,
+                const char       *merchant_code,
+                const char       *user_id)
+{
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (attributes, (char *) "portal", g_strdup (portal));
+  g_hash_table_insert (attributes, (char *) "kind", g_strdup (kind_to_string (kind)));
+  g_hash_table_insert (attributes, (char *) "merchant-code", g_strdup (merchant_code));
+  /* The old login has no user ID; an empty one keeps the attribute set
+   * the same for both kinds, so a lookup never matches the wrong one. */
+  g_hash_table_insert (attributes, (char *) "user-id",
+                       g_strdup (kind == WC_CREDENTIAL_KIND_LEGACY ? "" : user_id));
+  return attributes;
+}
+
+static char *
+item_label_for (WcCredentialKind  kind,
+                const char       *merchant_code,
+                const char       *user_id)
+{
+  /* TRANSLATORS: the name of a keyring item as Seahorse shows it; the
+   * first %s is the merchant code, the second the user ID. */
+  if (kind == WC_CREDENTIAL_KIND_NEW)
+    return g_strdup_printf (_("Web Collect Login password (new login) %s / %s"), merchant_code, user_id);
+  /* TRANSLATORS: the name of a keyring item as Seahorse shows it; %s is
+   * the merchant code. */
+  return g_strdup_printf (_("Web Collect Login password (old login) %s"), merchant_code);
+}
+
+static void run_op (WcCredentialStore *self, GTask *task);
+
+static void
+on_service_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  WcCredentialStore *self = g_task_get_source_object (task);
+  SecretService *service;
+
+  service = secret_service_get_finish (result, &error);
+  if (service == NULL)
+    {
+      g_task_return_error (task, map_error (error, !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)));
+      return;
+    }
+
+  if (self->service == NULL)
+    self->service = service;
+  else
+    g_object_unref (service);
+
+  run_op (self, g_steal_pointer (&task));
+}
+
+static void
+start_op (WcCredentialStore   *self,
+          Op                  *op,
+          gpointer             source_tag,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+
+  if (self->service != NULL)
+    run_op (self, task);
+  else
+    secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable, on_service_ready, task);
+}
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+    task_return_mapped (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_secret_set (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_item_set_secret_finish (SECRET_ITEM (source), result, &error))
+    task_return_mapped (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static SecretValue *
+value_for (WcSecret *password)
+{
+  char *copy = g_strdup (wc_secret_get_text (password));
+
+  /* The SecretValue takes a copy; wipe ours when it goes. */
+  return secret_value_new_full (copy, (gssize) strlen (copy), "text/plain",
+                                (GDestroyNotify) wc_secure_str_free);
+}
+
+/* A new item goes to the default collection, but never into a locked
+ * one: libsecret would bring up the unlock prompt itself, and it loses
+ * the outcome when the prompt is dismissed or cancelled (see
+ * wc-token-store.c). The caller can unlock with WcTokenStore and retry. */
+static void
+on_default_collection (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  WcCredentialStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+  if (collection != NULL && secret_collection_get_locked (collection))
+    {
+      g_task_return_error (task, locked_error ());
+      return;
+    }
+
+  value = value_for (op->password);
+  secret_service_store (self->service, credential_schema (), op->attributes,
+                        SECRET_COLLECTION_DEFAULT, op->label, value, cancellable,
+                        on_stored, g_steal_pointer (&task));
+}
+
+/* Saving: an item that is there already gets the new secret; otherwise a
+ * new item is made. Asking the Secret Service to replace the item
+ * instead would work too, but gnome-keyring logs a warning each time
+ * (fatal under G_DEBUG=fatal-warnings, which the tests pass on to it). */
+static void
+on_save_searched (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  WcCredentialStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GList *items;
+
+  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL)
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+
+  if (items == NULL)
+    secret_collection_for_alias (self->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                                 cancellable, on_default_collection, g_steal_pointer (&task));
+  else if (secret_item_get_locked (items->data))
+    g_task_return_error (task, locked_error ());
+  else
+    {
+      g_autoptr(SecretValue) value = value_for (op->password);
+
+      secret_item_set_secret (items->data, value, cancellable, on_secret_set,
+                              g_steal_pointer (&task));
+    }
+  g_list_free_full (items, g_object_unref);
+}
+
+static void
+on_searched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  GList *items;
+  gboolean locked = FALSE;
+
+  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL)
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+
+  for (GList *l = items; l != NULL && value == NULL; l = l->next)
+    {
+      if (secret_item_get_locked (l->data))
+        locked = TRUE;
+      else
+        value = secret_item_get_secret (l->data);
+    }
+  g_list_free_full (items, g_object_unref);
+
+  if (value != NULL)
+    {
+      gsize length = 0;
+      const char *data = secret_value_get (value, &length);
+
+      /* Only the WcSecret copy outlives this call. */
+      g_task_return_pointer (task, wc_secret_new_from_data (data, length),
+                             (GDestroyNotify) wc_secret_unref);
+    }
+  else if (locked)
+    g_task_return_error (task, locked_error ());
+  else
+    g_task_return_pointer (task, NULL, NULL);
+}
+
+static void
+on_forget_deleted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  WcCredentialStore *self = g_task_get_source_object (task);
+
+  if (!secret_item_delete_finish (SECRET_ITEM (source), result, &error))
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+  /* Search again, in case more than one item matched. */
+  run_op (self, g_steal_pointer (&task));
+}
+
+/* Forgetting deletes the matching items one by one. Like a lookup, it
+ * never brings up an unlock prompt: a locked item is reported. */
+static void
+on_forget_searched (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GList *items;
+
+  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  if (error != NULL)
+    task_return_mapped (task, error);
+  else if (items == NULL)
+    g_task_return_boolean (task, TRUE);
+  else if (secret_item_get_locked (items->data))
+    g_task_return_error (task, locked_error ());
+  else
+    secret_item_delete (items->data, cancellable, on_forget_deleted, g_steal_pointer (&task));
+  g_list_free_full (items, g_object_unref);
+}
+
+static void
+run_op (WcCredentialStore *self,
+        GTask             *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  switch (op->kind)
+    {
+    case OP_SAVE:
+      secret_service_search (self->service, credential_schema (), op->attributes,
+                             SECRET_SEARCH_ALL, cancellable, on_save_searched, task);
+      break;
+
+    case OP_LOOKUP:
+      /* No SECRET_SEARCH_UNLOCK: a lookup never brings up a prompt. */
+      secret_service_search (self->service, credential_schema (), op->attributes,
+                             SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                             cancellable, on_searched, task);
+      break;
+
+    case OP_FORGET:
+      secret_service_search (self->service, credential_schema (), op->attributes,
+                             SECRET_SEARCH_ALL, cancellable, on_forget_searched, task);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static Op *
+op_new (OpKind            op_kind,
+        const char       *portal,
+        WcCredentialKind  kind,
+        const char       *merchant_code,
+        const char       *user_id)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = op_kind;
+  op->attributes = attributes_for (portal, kind, merchant_code, user_id);
+  return op;
+}
+
+/* The key of an item: for the new login, a user ID is required; for the
+ * old login it is ignored. */
+static gboolean
+key_is_valid (const char       *portal,
+              WcCredentialKind  kind,
+              const char       *merchant_code,
+              const char       *user_id)
+{
+  return portal != NULL && *portal != '\0'
+         && (kind == WC_CREDENTIAL_KIND_NEW || kind == WC_CREDENTIAL_KIND_LEGACY)
+         && merchant_code != NULL && *merchant_code != '\0'
+         && (kind == WC_CREDENTIAL_KIND_LEGACY || (user_id != NULL && *user_id != '\0'));
+}
+
+/**
+ * wc_credential_store_save_async:
+ * @portal: which portal the password is for, as the caller names it: its
+ *   URL, or "demo"
+ * @user_id: the user ID for %WC_CREDENTIAL_KIND_NEW; ignored (and may be
+ *   %NULL) for %WC_CREDENTIAL_KIND_LEGACY
+ * @password: the password; the keyring gets a copy
+ *
+ * Remembers @password, replacing any password remembered for the same
+ * portal, kind, merchant and user. A new item goes to the default
+ * collection. Fails with %WC_STORE_ERROR_LOCKED, without prompting, when
+ * the item or that collection is locked.
+ */
+void
+wc_credential_store_save_async (WcCredentialStore   *self,
+                                const char          *portal,
+                                WcCredentialKind     kind,
+                                const char          *merchant_code,
+                                const char          *user_id,
+                                WcSecret            *password,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (WC_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (key_is_valid (portal, kind, merchant_code, user_id));
+  g_return_if_fail (password != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  op = op_new (OP_SAVE, portal, kind, merchant_code, user_id);
+  op->label = item_label_for (kind, merchant_code, user_id);
+  op->password = wc_secret_ref (password);
+  start_op (self, op, wc_credential_store_save_async, cancellable, callback, user_data);
+}
+
+gboolean
+wc_credential_store_save_finish (WcCredentialStore  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_credential_store_save_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * wc_credential_store_lookup_async:
+ *
+ * Reads the password remembered for the portal, kind, merchant and user
+ * (see wc_credential_store_save_async()). Never unlocks the keyring: a
+ * password in a locked keyring fails with %WC_STORE_ERROR_LOCKED.
+ */
+void
+wc_credential_store_lookup_async (WcCredentialStore   *self,
+                                  const char          *portal,
+                                  WcCredentialKind     kind,
+                                  const char          *merchant_code,
+                                  const char          *user_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (WC_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (key_is_valid (portal, kind, merchant_code, user_id));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_op (self, op_new (OP_LOOKUP, portal, kind, merchant_code, user_id),
+            wc_credential_store_lookup_async, cancellable, callback, user_data);
+}
+
+/**
+ * wc_credential_store_lookup_finish:
+ *
+ * Returns: (transfer full) (nullable): the password, or %NULL without an
+ *   error when none is remembered, or %NULL with @error set in
+ *   %WC_STORE_ERROR (or %G_IO_ERROR_CANCELLED).
+ */
+WcSecret *
+wc_credential_store_lookup_finish (WcCredentialStore  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_credential_store_lookup_async), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * wc_credential_store_forget_async:
+ *
+ * Deletes the password remembered for the portal, kind, merchant and
+ * user, and nothing else. Forgetting a password that is not remembered
+ * succeeds; one in a locked keyring fails with %WC_STORE_ERROR_LOCKED.
+ */
+void
+wc_credential_store_forget_async (WcCredentialStore   *self,
+                                  const char          *portal,
+                                  WcCredentialKind     kind,
+                                  const char          *merchant_code,
+                                  const char          *user_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (WC_IS_CREDENTIAL_STORE (self));
+  g_return_if_fail (key_is_valid (portal, kind, merchant_code, user_id));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  start_op (self, op_new (OP_FORGET, portal, kind, merchant_code, user_id),
+            wc_credential_store_forget_async, cancellable, callback, user_data);
+}
+
+gboolean
+wc_credential_store_forget_finish (WcCredentialStore  *self,
+                                   GAsyncResult       *result,
+                                   GError            **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_credential_store_forget_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
