@@ -1,0 +1,663 @@
+/* wc-login-session.c: the app's hold on one portal; see the header.
+ *
+ * The code for a new login is made only when the user presses the
+ * button, at portal time, so that a slow form never sends a stale code. */
+#include "wc-login-session.h"
+#include "wc-error.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+struct _WcLoginSession
+{
+  GObject parent_instance;
+
+  WcPortalClient *client;
+  char *portal_id;
+  WcTokenStore *tokens;
+  WcCredentialStore *credentials;
+  WcPortalStatus *status;
+  WcPortalLogin *login;
+};
+
+G_DEFINE_FINAL_TYPE (WcLoginSession, wc_login_session, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATUS,
+  PROP_LOGIN,
+  N_PROPS
+};
+
+enum {
+  OTP_FILLED,
+  ENDED,
+  REMEMBER_FAILED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* One login or password change in flight. */
+typedef struct {
+  WcCredentialKind kind;
+  char *merchant_code;
+  char *user_id;
+  WcSecret *password;
+  WcSecret *new_password;
+  char *otp;
+  gboolean remember;
+  WcPortalLogin *login;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_free (op->merchant_code);
+  g_free (op->user_id);
+  g_clear_pointer (&op->password, wc_secret_unref);
+  g_clear_pointer (&op->new_password, wc_secret_unref);
+  if (op->otp != NULL)
+    wc_secure_str_free (op->otp);
+  g_clear_pointer (&op->login, wc_portal_login_free);
+  g_free (op);
+}
+
+static void
+on_session_ended (WcPortalClient     *client,
+                  WcPortalSessionEnd  reason,
+                  WcLoginSession     *self)
+{
+  wc_login_session_set_login (self, NULL);
+  g_signal_emit (self, signals[ENDED], 0, (int) reason);
+}
+
+static void
+wc_login_session_dispose (GObject *object)
+{
+  WcLoginSession *self = WC_LOGIN_SESSION (object);
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->tokens);
+  g_clear_object (&self->credentials);
+  G_OBJECT_CLASS (wc_login_session_parent_class)->dispose (object);
+}
+
+static void
+wc_login_session_finalize (GObject *object)
+{
+  WcLoginSession *self = WC_LOGIN_SESSION (object);
+
+  g_free (self->portal_id);
+  g_clear_pointer (&self->status, wc_portal_status_free);
+  g_clear_pointer (&self->login, wc_portal_login_free);
+  G_OBJECT_CLASS (wc_login_session_parent_class)->finalize (object);
+}
+
+static void
+wc_login_session_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  WcLoginSession *self = WC_LOGIN_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATUS:
+      g_value_set_boxed (value, self->status);
+      break;
+    case PROP_LOGIN:
+      g_value_set_boxed (value, self->login);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+wc_login_session_class_init (WcLoginSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = wc_login_session_dispose;
+  object_class->finalize = wc_login_session_finalize;
+  object_class->get_property = wc_login_session_get_property;
+
+  properties[PROP_STATUS] =
+    g_param_spec_boxed ("status", NULL, NULL, WC_TYPE_PORTAL_STATUS,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOGIN] =
+    g_param_spec_boxed ("login", NULL, NULL, WC_TYPE_PORTAL_LOGIN,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The code the authenticator filled in for a login, to show it. */
+  signals[OTP_FILLED] =
+    g_signal_new ("otp-filled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* The login ended: a WcPortalSessionEnd. */
+  signals[ENDED] =
+    g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  /* A login succeeded but its password could not be remembered. */
+  signals[REMEMBER_FAILED] =
+    g_signal_new ("remember-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+wc_login_session_init (WcLoginSession *self)
+{
+}
+
+WcLoginSession *
+wc_login_session_new (WcPortalClient    *client,
+                      const char        *portal_id,
+                      WcTokenStore      *tokens,
+                      WcCredentialStore *credentials)
+{
+  WcLoginSession *self;
+
+  g_return_val_if_fail (WC_IS_PORTAL_CLIENT (client), NULL);
+  g_return_val_if_fail (portal_id != NULL, NULL);
+  g_return_val_if_fail (WC_IS_TOKEN_STORE (tokens), NULL);
+  g_return_val_if_fail (WC_IS_CREDENTIAL_STORE (credentials), NULL);
+
+  self = g_object_new (WC_TYPE_LOGIN_SESSION, NULL);
+  self->client = g_object_ref (client);
+  self->portal_id = g_strdup (portal_id);
+  self->tokens = g_object_ref (tokens);
+  self->credentials = g_object_ref (credentials);
+  g_signal_connect (client, "session-ended", G_CALLBACK (on_session_ended), self);
+  return self;
+}
+
+WcPortalClient *
+wc_login_session_get_client (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->client;
+}
+
+const char *
+wc_login_session_get_portal_id (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->portal_id;
+}
+
+WcTokenStore *
+wc_login_session_get_token_store (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->tokens;
+}
+
+WcCredentialStore *
+wc_login_session_get_credential_store (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->credentials;
+}
+
+WcPortalStatus *
+wc_login_session_get_status (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->status;
+}
+
+WcPortalLogin *
+wc_login_session_get_login (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), NULL);
+  return self->login;
+}
+
+void
+wc_login_session_set_login (WcLoginSession *self,
+                            WcPortalLogin  *login)
+{
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  if (login == NULL && self->login == NULL)
+    return;
+  g_clear_pointer (&self->login, wc_portal_login_free);
+  if (login != NULL)
+    self->login = wc_portal_login_copy (login);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
+}
+
+/* Status. */
+
+static void
+on_status (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcLoginSession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  WcPortalStatus *status = wc_portal_client_status_finish (WC_PORTAL_CLIENT (source), result, &error);
+
+  if (status == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_pointer (&self->status, wc_portal_status_free);
+  self->status = wc_portal_status_copy (status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  g_task_return_pointer (task, status, (GDestroyNotify) wc_portal_status_free);
+}
+
+void
+wc_login_session_refresh_status_async (WcLoginSession      *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_refresh_status_async);
+  wc_portal_client_status_async (self->client, cancellable, on_status, task);
+}
+
+WcPortalStatus *
+wc_login_session_refresh_status_finish (WcLoginSession  *self,
+                                        GAsyncResult    *result,
+                                        GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Choosing the code. */
+
+WcToken *
+wc_login_session_pick_token (GPtrArray  *tokens,
+                             const char *merchant_code,
+                             const char *user_id)
+{
+  g_autofree char *account = NULL;
+
+  g_return_val_if_fail (tokens != NULL, NULL);
+  g_return_val_if_fail (merchant_code != NULL && user_id != NULL, NULL);
+
+  account = g_strdup_printf ("%s@%s", user_id, merchant_code);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      WcToken *token = g_ptr_array_index (tokens, i);
+
+      if (wc_token_is_readable (token)
+          && wc_token_get_otp_type (token) == WC_OTP_TYPE_TOTP
+          && g_strcmp0 (wc_token_get_account (token), account) == 0)
+        return token;
+    }
+  return NULL;
+}
+
+char *
+wc_login_session_make_code (WcToken  *token,
+                            gint64    unix_time,
+                            GError  **error)
+{
+  int step = 0;
+
+  g_return_val_if_fail (WC_IS_TOKEN (token), NULL);
+
+  if (wc_token_get_seconds_left (token, unix_time) < WC_LOGIN_SESSION_MIN_SECONDS_LEFT)
+    step = 1;
+  return wc_token_dup_code (token, unix_time, step, error);
+}
+
+/* Logins. */
+
+static void
+on_password_remembered (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(WcLoginSession) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_credential_store_save_finish (WC_CREDENTIAL_STORE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (self, signals[REMEMBER_FAILED], 0, error);
+}
+
+static void
+on_logged_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr(WcPortalLogin) login = wc_portal_client_login_finish (WC_PORTAL_CLIENT (source), result, &error);
+
+  if (login == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The login stands even if the keyring then fails: that failure is
+   * reported on its own. */
+  if (op->remember)
+    wc_credential_store_save_async (self->credentials, self->portal_id, op->kind,
+                                    op->merchant_code, op->user_id, op->password,
+                                    NULL, on_password_remembered, g_object_ref (self));
+  wc_login_session_set_login (self, login);
+  g_task_return_pointer (task, g_steal_pointer (&login), (GDestroyNotify) wc_portal_login_free);
+}
+
+static void
+send_login (GTask *task)
+{
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  if (op->kind == WC_CREDENTIAL_KIND_LEGACY)
+    wc_portal_client_legacy_login_async (self->client, op->merchant_code,
+                                         wc_secret_get_text (op->password),
+                                         g_task_get_cancellable (task), on_logged_in, task);
+  else
+    wc_portal_client_login_async (self->client, op->merchant_code, op->user_id,
+                                  wc_secret_get_text (op->password), op->otp,
+                                  g_task_get_cancellable (task), on_logged_in, task);
+}
+
+static void
+on_tokens_for_login (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tokens = wc_token_store_list_finish (WC_TOKEN_STORE (source), result, &error);
+  WcToken *token;
+
+  if (tokens == NULL)
+    {
+      g_task_return_new_error (task, error->domain, error->code,
+                               _("The one-time password could not be made: %s Type the code from another device, or fix the keyring and try again."),
+                               error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  token = wc_login_session_pick_token (tokens, op->merchant_code, op->user_id);
+  if (token != NULL)
+    {
+      op->otp = wc_login_session_make_code (token, wc_portal_client_now (self->client), &error);
+      if (op->otp == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          g_object_unref (task);
+          return;
+        }
+      g_signal_emit (self, signals[OTP_FILLED], 0, op->otp);
+    }
+  send_login (task);
+}
+
+void
+wc_login_session_login_async (WcLoginSession      *self,
+                              const char          *merchant_code,
+                              const char          *user_id,
+                              WcSecret            *password,
+                              const char          *otp,
+                              gboolean             remember,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (merchant_code != NULL && user_id != NULL && password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_login_async);
+  op = g_new0 (Op, 1);
+  op->kind = WC_CREDENTIAL_KIND_NEW;
+  op->merchant_code = g_strdup (merchant_code);
+  op->user_id = g_strdup (user_id);
+  op->password = wc_secret_ref (password);
+  op->remember = remember;
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+
+  if (otp != NULL && *otp != '\0')
+    {
+      op->otp = g_strdup (otp);
+      send_login (task);
+    }
+  else
+    wc_token_store_list_async (self->tokens, cancellable, on_tokens_for_login, task);
+}
+
+void
+wc_login_session_legacy_login_async (WcLoginSession      *self,
+                                     const char          *merchant_code,
+                                     WcSecret            *password,
+                                     gboolean             remember,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (merchant_code != NULL && password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_legacy_login_async);
+  op = g_new0 (Op, 1);
+  op->kind = WC_CREDENTIAL_KIND_LEGACY;
+  op->merchant_code = g_strdup (merchant_code);
+  op->password = wc_secret_ref (password);
+  op->remember = remember;
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  send_login (task);
+}
+
+WcPortalLogin *
+wc_login_session_login_finish (WcLoginSession  *self,
+                               GAsyncResult    *result,
+                               GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Password change. */
+
+static void
+on_remembered_for_change (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcSecret) remembered =
+    wc_credential_store_lookup_finish (WC_CREDENTIAL_STORE (source), result, &error);
+
+  /* Only a password that was remembered is replaced; none is added. */
+  if (remembered != NULL)
+    wc_credential_store_save_async (self->credentials, self->portal_id, op->kind,
+                                    op->merchant_code, op->user_id, op->new_password,
+                                    NULL, on_password_remembered, g_object_ref (self));
+  else if (error != NULL)
+    g_signal_emit (self, signals[REMEMBER_FAILED], 0, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_password_changed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  GTask *task = user_data;
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  wc_credential_store_lookup_async (self->credentials, self->portal_id, op->kind,
+                                    op->merchant_code, op->user_id,
+                                    NULL, on_remembered_for_change, task);
+}
+
+void
+wc_login_session_change_password_async (WcLoginSession      *self,
+                                        WcSecret            *current_password,
+                                        WcSecret            *new_password,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+  Op *op;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (current_password != NULL && new_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_change_password_async);
+  if (self->login == NULL)
+    {
+      g_task_return_new_error (task, WC_PORTAL_ERROR, WC_PORTAL_ERROR_NOT_LOGGED_IN,
+                               _("You are not logged in."));
+      g_object_unref (task);
+      return;
+    }
+
+  op = g_new0 (Op, 1);
+  op->kind = self->login->method == WC_PORTAL_LOGIN_METHOD_NEW
+             ? WC_CREDENTIAL_KIND_NEW : WC_CREDENTIAL_KIND_LEGACY;
+  op->merchant_code = g_strdup (self->login->user->merchant_code);
+  op->user_id = op->kind == WC_CREDENTIAL_KIND_NEW ? g_strdup (self->login->user->user_id) : NULL;
+  op->new_password = wc_secret_ref (new_password);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  wc_portal_client_change_password_async (self->client,
+                                          wc_secret_get_text (current_password),
+                                          wc_secret_get_text (new_password),
+                                          cancellable, on_password_changed, task);
+}
+
+gboolean
+wc_login_session_change_password_finish (WcLoginSession  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Logout. */
+
+static void
+on_logout (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  /* The client ends the session either way; "ended" has been emitted. */
+  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+wc_login_session_logout_async (WcLoginSession      *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_logout_async);
+  wc_portal_client_logout_async (self->client, cancellable, on_logout, task);
+}
+
+gboolean
+wc_login_session_logout_finish (WcLoginSession  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* Remembered passwords. */
+
+static void
+on_password_found (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  WcSecret *password = wc_credential_store_lookup_finish (WC_CREDENTIAL_STORE (source), result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, password, (GDestroyNotify) wc_secret_unref);
+}
+
+void
+wc_login_session_lookup_password_async (WcLoginSession      *self,
+                                        WcCredentialKind     kind,
+                                        const char          *merchant_code,
+                                        const char          *user_id,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (merchant_code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_lookup_password_async);
+  wc_credential_store_lookup_async (self->credentials, self->portal_id, kind, merchant_code,
+                                    kind == WC_CREDENTIAL_KIND_NEW ? user_id : NULL,
+                                    cancellable, on_password_found, task);
+}
+
+WcSecret *
+wc_login_session_lookup_password_finish (WcLoginSession  *self,
+                                         GAsyncResult    *result,
+                                         GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
