@@ -9,14 +9,19 @@ import re
 import sys
 
 MARK = re.compile(r"\b(?:N?_|C_|NC_|g_dngettext|ngettext)\s*\(\s*\"")
+UI_MARK = re.compile(r'translatable="yes"')
+SCHEMA_MARK = re.compile(r"<summary>")
 
 
 def main():
     root = pathlib.Path(sys.argv[1])
     listed = {line.strip() for line in (root / "po" / "POTFILES.in").read_text(encoding="utf-8").splitlines()
               if line.strip() and not line.startswith("#")}
-    marked = {str(path.relative_to(root)) for path in sorted((root / "src").rglob("*.c"))
-              if MARK.search(path.read_text(encoding="utf-8"))}
+    sources = [(path, MARK) for path in (root / "src").rglob("*.c")]
+    sources += [(path, UI_MARK) for path in (root / "src").rglob("*.ui")]
+    sources += [(path, SCHEMA_MARK) for path in (root / "data").glob("*.gschema.xml")]
+    marked = {str(path.relative_to(root)) for path, mark in sorted(sources)
+              if mark.search(path.read_text(encoding="utf-8"))}
     missing = sorted(marked - listed)
     stale = sorted(path for path in listed if not (root / path).exists())
     print("1..2")

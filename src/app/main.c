@@ -1,0 +1,20 @@
+/* main.c: entry point of webcollect-login. */
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "wc-application.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(WcApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = wc_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,751 @@
+/* wc-login-page.c: the new login, the old login for this run only, and
+ * what the portal says about itself (maintenance, the old login's end).
+ *
+ * Passwords go from the entry straight into a WcSecret and the entry is
+ * cleared after a login. A login refused for maintenance is sent again
+ * by itself when the maintenance ends, as long as the form is unchanged. */
+#include "wc-login-page.h"
+#include "wc-error.h"
+#include "wc-ui-util.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+struct _WcLoginPage
+{
+  AdwBin parent_instance;
+
+  WcSettings *settings;
+  WcLoginSession *session;
+  GCancellable *cancellable;     /* the session's calls; renewed per session */
+  WcSecret *demo_password;
+  gboolean legacy;
+  guint status_loading;
+  gboolean logging_in;
+  guint retry_source;
+
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
+  GtkLabel *maintenance_label;
+  GtkLabel *notice_label;
+  AdwPreferencesGroup *demo_group;
+  AdwActionRow *demo_merchant_row;
+  AdwActionRow *demo_password_row;
+  GtkStack *form_stack;
+  AdwEntryRow *merchant_row;
+  AdwEntryRow *user_row;
+  AdwEntryRow *password_row;
+  AdwEntryRow *otp_row;
+  GtkSwitch *remember_switch;
+  AdwEntryRow *legacy_merchant_row;
+  AdwEntryRow *legacy_password_row;
+  GtkSwitch *legacy_remember_switch;
+  GtkWidget *login_button;
+  GtkSpinner *spinner;
+  GtkWidget *new_links;
+  GtkWidget *legacy_link;
+  GtkLabel *legacy_note_label;
+  GtkWidget *legacy_links;
+};
+
+G_DEFINE_FINAL_TYPE (WcLoginPage, wc_login_page, ADW_TYPE_BIN)
+
+static void refresh_status (WcLoginPage *self);
+static void lookup_remembered_password (WcLoginPage *self);
+
+static gboolean
+is_japanese (void)
+{
+  const char * const *languages = g_get_language_names ();
+
+  return languages[0] != NULL && g_str_has_prefix (languages[0], "ja");
+}
+
+/* Portal time to local time, for timers. */
+static gint64
+to_local_seconds (WcLoginPage *self,
+                  gint64       portal_time)
+{
+  WcPortalClient *client = wc_login_session_get_client (self->session);
+
+  return portal_time - wc_portal_client_get_clock_offset (client) / G_USEC_PER_SEC;
+}
+
+void
+wc_login_page_show_notice (WcLoginPage *self,
+                           const char  *style,
+                           const char  *text)
+{
+  GtkWidget *label = GTK_WIDGET (self->notice_label);
+
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+
+  gtk_widget_remove_css_class (label, "error");
+  gtk_widget_remove_css_class (label, "warning");
+  gtk_widget_remove_css_class (label, "info");
+  if (text == NULL)
+    {
+      gtk_widget_set_visible (label, FALSE);
+      return;
+    }
+  gtk_widget_add_css_class (label, style != NULL ? style : "info");
+  gtk_label_set_text (self->notice_label, text);
+  gtk_widget_set_visible (label, TRUE);
+  /* Screen readers announce the new notice. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+static void
+update_busy (WcLoginPage *self)
+{
+  gboolean busy = self->logging_in;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.submit", !busy && self->session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "login.reset-password", !busy && self->session != NULL);
+}
+
+gboolean
+wc_login_page_is_busy (WcLoginPage *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_PAGE (self), FALSE);
+  return self->logging_in || self->status_loading > 0;
+}
+
+static void
+mark_field (WcLoginPage *self,
+            const char  *field)
+{
+  AdwEntryRow *rows[] = { self->merchant_row, self->user_row, self->password_row, self->otp_row,
+                          self->legacy_merchant_row, self->legacy_password_row };
+  AdwEntryRow *target = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
+  if (field == NULL)
+    return;
+
+  if (g_str_equal (field, "merchant_code"))
+    target = self->legacy ? self->legacy_merchant_row : self->merchant_row;
+  else if (g_str_equal (field, "user_id"))
+    target = self->user_row;
+  else if (g_str_equal (field, "password"))
+    target = self->legacy ? self->legacy_password_row : self->password_row;
+  else if (g_str_equal (field, "otp"))
+    target = self->otp_row;
+  if (target != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (target), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (target));
+    }
+}
+
+static void
+on_row_changed (GtkEditable *row,
+                WcLoginPage *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  /* A changed form is no longer the one a maintenance retry would send. */
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+}
+
+static void
+on_entry_activated (WcLoginPage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "login.submit", NULL);
+}
+
+/* What /status says. */
+
+static void
+show_status (WcLoginPage *self)
+{
+  WcPortalStatus *status = self->session != NULL ? wc_login_session_get_status (self->session) : NULL;
+  g_autoptr(GString) windows = g_string_new (NULL);
+  gint64 now;
+
+  if (status == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->maintenance_label), FALSE);
+      return;
+    }
+
+  now = status->time;
+  if (status->maintenance_active)
+    {
+      g_autofree char *until = wc_ui_format_time (to_local_seconds (self, status->maintenance_ends_at));
+
+      g_string_append_printf (windows, _("The portal is under maintenance until %s. Logging in is possible again after that."), until);
+    }
+  for (guint i = 0; status->windows != NULL && i < status->windows->len; i++)
+    {
+      WcPortalMaintenanceWindow *window = g_ptr_array_index (status->windows, i);
+      g_autofree char *range = NULL;
+      const char *message;
+
+      if (window->ends_at <= now || (status->maintenance_active && window->starts_at <= now))
+        continue;
+      range = wc_ui_format_time_range (to_local_seconds (self, window->starts_at),
+                                       to_local_seconds (self, window->ends_at));
+      message = is_japanese () && window->message_ja != NULL ? window->message_ja : window->message;
+      if (windows->len > 0)
+        g_string_append_c (windows, '\n');
+      /* Translators: a maintenance window ahead, e.g. "11/15 04:00–04:40 maintenance". */
+      g_string_append_printf (windows, _("%s maintenance"), range);
+      if (message != NULL && *message != '\0')
+        g_string_append_printf (windows, ": %s", message);
+    }
+  gtk_label_set_text (self->maintenance_label, windows->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->maintenance_label), windows->len > 0);
+
+  /* The old login: a link while it is open, an explanation once closed. */
+  if (!status->old_login_available)
+    {
+      g_autofree char *closed = status->old_login_closes_at > 0
+                                ? wc_ui_format_time (to_local_seconds (self, status->old_login_closes_at)) : NULL;
+      g_autofree char *text = closed != NULL
+        ? g_strdup_printf (_("The old login (merchant code and password only) closed on %s. Log in with the new login; “How to log in” shows how to prepare it."), closed)
+        : g_strdup (_("The old login (merchant code and password only) is closed. Log in with the new login; “How to log in” shows how to prepare it."));
+
+      gtk_widget_set_visible (self->legacy_link, FALSE);
+      gtk_label_set_text (self->legacy_note_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->legacy_note_label), TRUE);
+      if (self->legacy)
+        wc_login_page_set_legacy (self, FALSE);
+    }
+  else
+    {
+      gtk_widget_set_visible (self->legacy_link, TRUE);
+      if (status->old_login_closes_at > 0)
+        {
+          g_autofree char *closes = wc_ui_format_time (to_local_seconds (self, status->old_login_closes_at));
+          g_autofree char *text = g_strdup_printf (_("The old login closes on %s."), closes);
+
+          gtk_label_set_text (self->legacy_note_label, text);
+          gtk_widget_set_visible (GTK_WIDGET (self->legacy_note_label), TRUE);
+        }
+      else
+        gtk_widget_set_visible (GTK_WIDGET (self->legacy_note_label), FALSE);
+    }
+}
+
+static void
+on_status (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  WcLoginPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalStatus) status =
+    wc_login_session_refresh_status_finish (WC_LOGIN_SESSION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->status_loading--;
+  if (status == NULL)
+    {
+      g_autofree char *text = wc_ui_describe_error (error, NULL);
+
+      wc_login_page_show_notice (self, "error", text);
+      return;
+    }
+  show_status (self);
+}
+
+static void
+refresh_status (WcLoginPage *self)
+{
+  if (self->session == NULL)
+    return;
+  self->status_loading++;
+  wc_login_session_refresh_status_async (self->session, self->cancellable, on_status, self);
+}
+
+/* Remembered passwords fill the form. */
+
+static void
+on_password_found (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WcLoginPage *self = g_task_get_source_object (task);
+  AdwEntryRow *row = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcSecret) password =
+    wc_login_session_lookup_password_finish (WC_LOGIN_SESSION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->status_loading--;
+  /* A keyring that cannot be read only means typing the password. */
+  if (password != NULL && *gtk_editable_get_text (GTK_EDITABLE (row)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (row), wc_secret_get_text (password));
+}
+
+static void
+lookup_remembered_password (WcLoginPage *self)
+{
+  const char *merchant;
+  const char *user;
+  GTask *task;
+
+  if (self->session == NULL || self->settings == NULL
+      || !wc_settings_get_remember_password (self->settings))
+    return;
+
+  merchant = gtk_editable_get_text (GTK_EDITABLE (self->legacy ? self->legacy_merchant_row : self->merchant_row));
+  user = gtk_editable_get_text (GTK_EDITABLE (self->user_row));
+  if (*merchant == '\0' || (!self->legacy && *user == '\0'))
+    return;
+
+  /* The task only carries the row to fill to the callback. */
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_task_data (task, g_object_ref (self->legacy ? self->legacy_password_row : self->password_row),
+                        g_object_unref);
+  self->status_loading++;
+  wc_login_session_lookup_password_async (self->session,
+                                          self->legacy ? WC_CREDENTIAL_KIND_LEGACY : WC_CREDENTIAL_KIND_NEW,
+                                          merchant, user, self->cancellable, on_password_found, task);
+}
+
+/* Logging in. */
+
+static void
+on_otp_filled (WcLoginSession *session,
+               const char     *code,
+               WcLoginPage    *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->otp_row), code);
+}
+
+static void clear_passwords (WcLoginPage *self);
+
+static gboolean
+retry_login (gpointer user_data)
+{
+  WcLoginPage *self = user_data;
+
+  self->retry_source = 0;
+  refresh_status (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "login.submit", NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_forgotten (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: a user who untick "remember" wants nothing kept. */
+  if (!wc_credential_store_forget_finish (WC_CREDENTIAL_STORE (source), result, &error))
+    g_debug ("Could not forget a password: %s", error->message);
+}
+
+static void
+on_logged_in (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  WcLoginPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) login = wc_login_session_login_finish (WC_LOGIN_SESSION (source), result, &error);
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->logging_in = FALSE;
+  update_busy (self);
+
+  if (login != NULL)
+    {
+      wc_login_page_show_notice (self, NULL, NULL);
+      mark_field (self, NULL);
+      clear_passwords (self);
+      return;
+    }
+
+  /* A code the authenticator filled in is not the user's to keep. */
+  if (!self->legacy)
+    gtk_editable_set_text (GTK_EDITABLE (self->otp_row), "");
+  text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
+  if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_MAINTENANCE))
+    {
+      gint64 wait = wc_portal_error_get_retry_after (error);
+
+      if (wait <= 0 && wc_portal_error_get_ends_at (error) > 0)
+        wait = wc_portal_error_get_ends_at (error) - wc_portal_client_now (wc_login_session_get_client (self->session));
+      wait = CLAMP (wait, 1, 24 * 60 * 60);
+      wc_login_page_show_notice (self, "warning", text);
+      g_clear_handle_id (&self->retry_source, g_source_remove);
+      self->retry_source = g_timeout_add_seconds ((guint) wait + 1, retry_login, self);
+      refresh_status (self);
+      return;
+    }
+  wc_login_page_show_notice (self, g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_LOCKED)
+                                   ? "warning" : "error", text);
+  if (error->domain == WC_PORTAL_ERROR)
+    mark_field (self, wc_portal_error_get_field (error));
+}
+
+static gboolean
+require (WcLoginPage *self,
+         AdwEntryRow *row,
+         const char  *field,
+         const char  *message)
+{
+  if (*gtk_editable_get_text (GTK_EDITABLE (row)) != '\0')
+    return TRUE;
+  mark_field (self, field);
+  wc_login_page_show_notice (self, "error", message);
+  return FALSE;
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (widget);
+  g_autoptr(WcSecret) password = NULL;
+  g_autofree char *merchant = NULL;
+  gboolean remember;
+
+  if (self->session == NULL || self->logging_in)
+    return;
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+
+  if (self->legacy)
+    {
+      if (!require (self, self->legacy_merchant_row, "merchant_code", _("Enter the merchant code."))
+          || !require (self, self->legacy_password_row, "password", _("Enter the old password.")))
+        return;
+      merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
+      password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->legacy_password_row)));
+      remember = gtk_switch_get_active (self->legacy_remember_switch);
+      wc_login_session_legacy_login_async (self->session, merchant, password, remember,
+                                           self->cancellable, on_logged_in, self);
+    }
+  else
+    {
+      g_autofree char *user = NULL;
+
+      if (!require (self, self->merchant_row, "merchant_code", _("Enter the merchant code."))
+          || !require (self, self->user_row, "user_id", _("Enter the user ID. For the main user it is the merchant code."))
+          || !require (self, self->password_row, "password", _("Enter the password.")))
+        return;
+      merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->merchant_row))));
+      user = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->user_row))));
+      password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->password_row)));
+      remember = gtk_switch_get_active (self->remember_switch);
+      wc_login_session_login_async (self->session, merchant, user, password,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->otp_row)),
+                                    remember, self->cancellable, on_logged_in, self);
+      if (!remember)
+        wc_credential_store_forget_async (wc_login_session_get_credential_store (self->session),
+                                          wc_login_session_get_portal_id (self->session),
+                                          WC_CREDENTIAL_KIND_NEW, merchant, user, NULL, on_forgotten, NULL);
+    }
+  if (self->legacy && !remember)
+    wc_credential_store_forget_async (wc_login_session_get_credential_store (self->session),
+                                      wc_login_session_get_portal_id (self->session),
+                                      WC_CREDENTIAL_KIND_LEGACY, merchant, NULL, NULL, on_forgotten, NULL);
+
+  self->logging_in = TRUE;
+  update_busy (self);
+  wc_login_page_show_notice (self, NULL, NULL);
+}
+
+static void
+clear_passwords (WcLoginPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->legacy_password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->otp_row), "");
+}
+
+/* The old login, and its password reset. */
+
+void
+wc_login_page_set_legacy (WcLoginPage *self,
+                          gboolean     legacy)
+{
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+
+  self->legacy = legacy;
+  gtk_stack_set_visible_child_name (self->form_stack, legacy ? "legacy" : "new");
+  gtk_label_set_text (self->title_label, legacy ? _("Old Login") : _("Log In"));
+  gtk_label_set_text (self->subtitle_label,
+                      legacy ? _("Merchant code and old password, as before the new login.")
+                             : _("Merchant code, user ID, password and a one-time password."));
+  gtk_widget_set_visible (self->new_links, !legacy);
+  gtk_widget_set_visible (self->legacy_links, legacy);
+  mark_field (self, NULL);
+  wc_login_page_show_notice (self, NULL, NULL);
+  if (legacy && *gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->legacy_merchant_row),
+                           gtk_editable_get_text (GTK_EDITABLE (self->merchant_row)));
+  lookup_remembered_password (self);
+}
+
+gboolean
+wc_login_page_get_legacy (WcLoginPage *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_PAGE (self), FALSE);
+  return self->legacy;
+}
+
+static void
+show_legacy_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  wc_login_page_set_legacy (WC_LOGIN_PAGE (widget), TRUE);
+}
+
+static void
+show_new_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  wc_login_page_set_legacy (WC_LOGIN_PAGE (widget), FALSE);
+}
+
+static void
+on_reset_requested (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  WcLoginPage *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->logging_in = FALSE;
+  update_busy (self);
+  if (error != NULL)
+    {
+      g_autofree char *text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
+
+      wc_login_page_show_notice (self, "error", text);
+      return;
+    }
+  wc_login_page_show_notice (self, "info",
+                             _("The password reset has started. If the merchant code is registered, a temporary password is sent to the merchant's registered contact. Log in here with it; you will then choose a new old password right away. The temporary password works only until you change it."));
+}
+
+static void
+reset_password_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (widget);
+  g_autofree char *merchant = NULL;
+
+  if (self->session == NULL || self->logging_in)
+    return;
+  if (!require (self, self->legacy_merchant_row, "merchant_code",
+                _("Enter the merchant code whose old password you forgot, then choose “Forgot your password?” again.")))
+    return;
+  merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
+  self->logging_in = TRUE;
+  update_busy (self);
+  wc_portal_client_legacy_password_reset_async (wc_login_session_get_client (self->session), merchant,
+                                                self->cancellable, on_reset_requested, self);
+}
+
+/* Setup. */
+
+void
+wc_login_page_set_settings (WcLoginPage *self,
+                            WcSettings  *settings)
+{
+  g_autofree char *merchant = NULL;
+  g_autofree char *user = NULL;
+
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+  g_return_if_fail (WC_IS_SETTINGS (settings));
+
+  g_set_object (&self->settings, settings);
+  wc_settings_bind (settings, "remember-password", self->remember_switch, "active");
+  wc_settings_bind (settings, "remember-password", self->legacy_remember_switch, "active");
+  merchant = wc_settings_dup_last_merchant_code (settings);
+  user = wc_settings_dup_last_user_id (settings);
+  gtk_editable_set_text (GTK_EDITABLE (self->merchant_row), merchant);
+  gtk_editable_set_text (GTK_EDITABLE (self->legacy_merchant_row), merchant);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+}
+
+void
+wc_login_page_set_session (WcLoginPage    *self,
+                           WcLoginSession *session)
+{
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+
+  if (session == self->session)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->status_loading = 0;
+  self->logging_in = FALSE;
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  wc_login_page_show_notice (self, NULL, NULL);
+  update_busy (self);
+  if (session == NULL)
+    return;
+
+  g_signal_connect (session, "otp-filled", G_CALLBACK (on_otp_filled), self);
+  /* Each start shows the new login again: the old one is per run. */
+  wc_login_page_set_legacy (self, FALSE);
+  show_status (self);
+  refresh_status (self);
+}
+
+static void
+on_demo_password_saved (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!wc_credential_store_save_finish (WC_CREDENTIAL_STORE (source), result, &error))
+    g_debug ("The demo password was not remembered: %s", error->message);
+}
+
+void
+wc_login_page_set_demo_credentials (WcLoginPage *self,
+                                    const char  *merchant_code,
+                                    WcSecret    *initial_password)
+{
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+
+  g_clear_pointer (&self->demo_password, wc_secret_unref);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_group), merchant_code != NULL);
+  if (merchant_code == NULL)
+    return;
+
+  adw_action_row_set_subtitle (self->demo_merchant_row, merchant_code);
+  gtk_editable_set_text (GTK_EDITABLE (self->merchant_row), merchant_code);
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), merchant_code);
+  gtk_editable_set_text (GTK_EDITABLE (self->legacy_merchant_row), merchant_code);
+
+  if (initial_password == NULL)
+    {
+      adw_action_row_set_subtitle (self->demo_password_row,
+                                   _("The password you chose. If you ticked “Remember”, the keyring fills it in."));
+      lookup_remembered_password (self);
+      return;
+    }
+
+  /* A demo's first password is shown, and kept in the keyring like any
+   * remembered password, because the demo portal prints it only once. */
+  self->demo_password = wc_secret_ref (initial_password);
+  adw_action_row_set_subtitle (self->demo_password_row, wc_secret_get_text (initial_password));
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), wc_secret_get_text (initial_password));
+  gtk_editable_set_text (GTK_EDITABLE (self->legacy_password_row), wc_secret_get_text (initial_password));
+  if (self->settings != NULL)
+    wc_settings_set_remember_password (self->settings, TRUE);
+  if (self->session != NULL)
+    {
+      WcCredentialStore *credentials = wc_login_session_get_credential_store (self->session);
+      const char *portal = wc_login_session_get_portal_id (self->session);
+
+      wc_credential_store_save_async (credentials, portal, WC_CREDENTIAL_KIND_NEW, merchant_code, merchant_code,
+                                      initial_password, NULL, on_demo_password_saved, NULL);
+      wc_credential_store_save_async (credentials, portal, WC_CREDENTIAL_KIND_LEGACY, merchant_code, NULL,
+                                      initial_password, NULL, on_demo_password_saved, NULL);
+    }
+}
+
+static void
+on_map (WcLoginPage *self)
+{
+  /* Fill the remembered password when the page is first shown, not
+   * before: the first frame never waits for the keyring. */
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->legacy ? self->legacy_password_row : self->password_row)) == '\0')
+    lookup_remembered_password (self);
+}
+
+static void
+wc_login_page_dispose (GObject *object)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  g_clear_object (&self->settings);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_LOGIN_PAGE);
+  G_OBJECT_CLASS (wc_login_page_parent_class)->dispose (object);
+}
+
+static void
+wc_login_page_finalize (GObject *object)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->demo_password, wc_secret_unref);
+  G_OBJECT_CLASS (wc_login_page_parent_class)->finalize (object);
+}
+
+static void
+wc_login_page_class_init (WcLoginPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wc_login_page_dispose;
+  object_class->finalize = wc_login_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-login-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, maintenance_label);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, notice_label);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, demo_group);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, demo_merchant_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, demo_password_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, form_stack);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, merchant_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, user_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, otp_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_merchant_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_password_row);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, login_button);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, new_links);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_link);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_note_label);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_links);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+
+  gtk_widget_class_install_action (widget_class, "login.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "login.show-legacy", NULL, show_legacy_action);
+  gtk_widget_class_install_action (widget_class, "login.show-new", NULL, show_new_action);
+  gtk_widget_class_install_action (widget_class, "login.reset-password", NULL, reset_password_action);
+}
+
+static void
+wc_login_page_init (WcLoginPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  wc_login_page_set_legacy (self, FALSE);
+  update_busy (self);
+}

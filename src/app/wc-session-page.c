@@ -1,0 +1,434 @@
+/* wc-session-page.c: what the user sees after logging in: who is logged
+ * in and how, how long until the portal's idle logout, the ages of the
+ * passwords, and the way out. Account management is added below by
+ * others through wc_session_page_get_account_area().
+ *
+ * The countdown reads the client's idle deadline once a second, and only
+ * while the page is on screen; it never asks the portal, so it does not
+ * keep the session alive by itself. */
+#include "wc-session-page.h"
+#include "wc-ui-util.h"
+
+#include <glib/gi18n.h>
+
+struct _WcSessionPage
+{
+  AdwBin parent_instance;
+
+  WcLoginSession *session;
+  /* Lives as long as the page; cancelled in dispose. */
+  GCancellable *cancellable;
+  /* The GET /session of the current login, cancelled when it changes. */
+  GCancellable *info_cancellable;
+  guint tick_id;
+  gboolean busy;
+
+  /* Template children. */
+  AdwAvatar *avatar;
+  GtkLabel *name_label;
+  GtkLabel *summary_label;
+  GtkLabel *restricted_label;
+  GtkLabel *merchant_label;
+  AdwActionRow *user_row;
+  GtkLabel *user_label;
+  GtkLabel *role_label;
+  GtkLabel *method_label;
+  AdwActionRow *idle_row;
+  AdwActionRow *password_row;
+  AdwActionRow *legacy_row;
+  GtkBox *account_area;
+  GtkSpinner *spinner;
+};
+
+G_DEFINE_FINAL_TYPE (WcSessionPage, wc_session_page, ADW_TYPE_BIN)
+
+static WcPortalLogin *
+get_login (WcSessionPage *self)
+{
+  return self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
+}
+
+/* Texts. */
+
+static const char *
+describe_role (const char *role)
+{
+  if (g_strcmp0 (role, "main") == 0)
+    return _("Main user");
+  if (g_strcmp0 (role, "general") == 0)
+    return _("General");
+  if (g_strcmp0 (role, "shipping") == 0)
+    return _("Shipping");
+  /* A role from a newer portal: its own name is better than nothing. */
+  return role != NULL ? role : "";
+}
+
+static const char *
+describe_method (WcPortalLoginMethod method)
+{
+  switch (method)
+    {
+    case WC_PORTAL_LOGIN_METHOD_LEGACY:
+      return _("Old login");
+    case WC_PORTAL_LOGIN_METHOD_TABLET:
+      return _("Tablet login");
+    case WC_PORTAL_LOGIN_METHOD_NEW:
+    default:
+      return _("New login");
+    }
+}
+
+static char *
+describe_age (guint days)
+{
+  if (days == 0)
+    return g_strdup (_("Changed today"));
+  return g_strdup_printf (ngettext ("Changed %u day ago", "Changed %u days ago", days), days);
+}
+
+/* The idle countdown. */
+
+static void
+update_countdown (WcSessionPage *self)
+{
+  gint64 deadline = 0;
+  g_autofree char *left = NULL;
+  g_autofree char *title = NULL;
+
+  if (get_login (self) != NULL)
+    deadline = wc_portal_client_get_idle_deadline (wc_login_session_get_client (self->session));
+  gtk_widget_set_visible (GTK_WIDGET (self->idle_row), deadline != 0);
+  if (deadline == 0)
+    return;
+
+  left = wc_ui_format_countdown (deadline - g_get_real_time () / G_USEC_PER_SEC);
+  /* Translators: %s is minutes:seconds, e.g. 14:32. */
+  title = g_strdup_printf (_("Logged out after %s without activity"), left);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->idle_row), title);
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  update_countdown (WC_SESSION_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+start_ticking (WcSessionPage *self)
+{
+  update_countdown (self);
+  if (self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, 1, on_tick, self, NULL);
+}
+
+static void
+stop_ticking (WcSessionPage *self)
+{
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+/* GET /session: extra facts, shown quietly. */
+
+static void
+show_session_info (WcSessionPage             *self,
+                   const WcPortalSessionInfo *info)
+{
+  g_autofree char *age = NULL;
+  g_autofree char *legacy_age = NULL;
+  g_autofree char *legacy_text = NULL;
+  g_autofree char *until = NULL;
+  gint64 now;
+
+  age = info->password_changed_at != 0 ? describe_age (info->password_age_days) : NULL;
+  adw_action_row_set_subtitle (self->password_row, age != NULL ? age : "");
+
+  /* Only a merchant's main user has the old password. */
+  gtk_widget_set_visible (GTK_WIDGET (self->legacy_row),
+                          info->legacy_password_age_days >= 0 && info->legacy_password_changed_at != 0);
+  if (info->legacy_password_age_days < 0 || info->legacy_password_changed_at == 0)
+    return;
+
+  legacy_age = describe_age ((guint) info->legacy_password_age_days);
+  now = wc_portal_client_now (wc_login_session_get_client (self->session));
+  if (info->legacy_password_expires_at == 0)
+    legacy_text = g_strdup (legacy_age);
+  else if (info->legacy_password_expires_at <= now)
+    /* Translators: %s is "Changed N days ago". */
+    legacy_text = g_strdup_printf (_("%s. It has expired: the tablet login fails with T042000005 until it is changed through the old login."),
+                                   legacy_age);
+  else
+    {
+      until = wc_ui_format_time (info->legacy_password_expires_at);
+      /* Translators: "Changed N days ago", then a date. */
+      legacy_text = g_strdup_printf (_("%s. Renew it through the old login before %s, or the tablet login stops working."),
+                                     legacy_age, until);
+    }
+  adw_action_row_set_subtitle (self->legacy_row, legacy_text);
+}
+
+static void
+on_session_info (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  WcSessionPage *self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalSessionInfo) info =
+    wc_portal_client_session_info_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autofree char *text = NULL;
+  g_autofree char *quiet = NULL;
+
+  if (info == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = WC_SESSION_PAGE (user_data);
+  if (info != NULL)
+    {
+      show_session_info (self, info);
+      return;
+    }
+  text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
+  /* Translators: %s says why. */
+  quiet = g_strdup_printf (_("Password details are not available: %s"), text);
+  adw_action_row_set_subtitle (self->password_row, quiet);
+}
+
+static void
+fetch_session_info (WcSessionPage *self)
+{
+  if (self->info_cancellable != NULL)
+    g_cancellable_cancel (self->info_cancellable);
+  g_clear_object (&self->info_cancellable);
+  if (get_login (self) == NULL)
+    return;
+
+  self->info_cancellable = g_cancellable_new ();
+  wc_portal_client_session_info_async (wc_login_session_get_client (self->session),
+                                       self->info_cancellable, on_session_info, self);
+}
+
+/* The login. */
+
+static void
+update_actions (WcSessionPage *self)
+{
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.logout",
+                                 !self->busy && get_login (self) != NULL);
+}
+
+static void
+refresh (WcSessionPage *self)
+{
+  WcPortalLogin *login = get_login (self);
+  const WcPortalUserInfo *user = login != NULL ? login->user : NULL;
+  const char *name = NULL;
+  gboolean new_login = login == NULL || login->method == WC_PORTAL_LOGIN_METHOD_NEW;
+
+  /* A portal may give the code itself as the name. Initials of a code
+   * mean nothing: the avatar then shows its default picture. */
+  if (user != NULL && user->display_name != NULL && *user->display_name != '\0'
+      && g_strcmp0 (user->display_name, user->merchant_code) != 0
+      && g_strcmp0 (user->display_name, user->user_id) != 0)
+    name = user->display_name;
+
+  adw_avatar_set_text (self->avatar, name);
+  gtk_label_set_text (self->name_label,
+                      name != NULL ? name : user != NULL ? user->merchant_code : "");
+  gtk_label_set_text (self->summary_label, user != NULL ? describe_role (user->role) : "");
+  gtk_label_set_text (self->merchant_label, user != NULL ? user->merchant_code : "");
+  gtk_label_set_text (self->user_label, user != NULL ? user->user_id : "");
+  gtk_label_set_text (self->role_label, user != NULL ? describe_role (user->role) : "");
+  gtk_label_set_text (self->method_label, login != NULL ? describe_method (login->method) : "");
+  /* The old login acts for the merchant: there is no user ID to show. */
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), new_login);
+
+  if (login != NULL && login->restricted)
+    gtk_label_set_text (self->restricted_label,
+                        new_login
+                        ? _("This session may only change the password and set up a one-time password key.")
+                        : _("This session may only change the password."));
+  gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), login != NULL && login->restricted);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
+                                 new_login ? _("Password") : _("New-login password"));
+  adw_action_row_set_subtitle (self->password_row, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->legacy_row), FALSE);
+
+  update_countdown (self);
+  update_actions (self);
+}
+
+static void
+on_login_changed (WcLoginSession *session,
+                  GParamSpec     *pspec,
+                  WcSessionPage  *self)
+{
+  refresh (self);
+  fetch_session_info (self);
+}
+
+/* Logging out. */
+
+static void
+set_busy (WcSessionPage *self,
+          gboolean       busy)
+{
+  self->busy = busy;
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  update_actions (self);
+}
+
+static void
+on_logged_out (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  WcLoginSession *session = WC_LOGIN_SESSION (source);
+  WcSessionPage *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!wc_login_session_logout_finish (session, result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = WC_SESSION_PAGE (user_data);
+  set_busy (self, FALSE);
+  /* The session ends here either way; the window moves on by itself. */
+  if (error != NULL && (text = wc_ui_describe_error (error, wc_login_session_get_status (session))) != NULL)
+    wc_ui_show_toast (GTK_WIDGET (self), text);
+}
+
+static void
+logout_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  WcSessionPage *self = WC_SESSION_PAGE (widget);
+
+  if (self->busy || get_login (self) == NULL)
+    return;
+  set_busy (self, TRUE);
+  wc_login_session_logout_async (self->session, self->cancellable, on_logged_out, self);
+}
+
+/* The object. */
+
+static void
+wc_session_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (wc_session_page_parent_class)->map (widget);
+  start_ticking (WC_SESSION_PAGE (widget));
+}
+
+static void
+wc_session_page_unmap (GtkWidget *widget)
+{
+  stop_ticking (WC_SESSION_PAGE (widget));
+  GTK_WIDGET_CLASS (wc_session_page_parent_class)->unmap (widget);
+}
+
+static void
+wc_session_page_dispose (GObject *object)
+{
+  WcSessionPage *self = WC_SESSION_PAGE (object);
+
+  stop_ticking (self);
+  g_cancellable_cancel (self->cancellable);
+  if (self->info_cancellable != NULL)
+    g_cancellable_cancel (self->info_cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_SESSION_PAGE);
+  G_OBJECT_CLASS (wc_session_page_parent_class)->dispose (object);
+}
+
+static void
+wc_session_page_finalize (GObject *object)
+{
+  WcSessionPage *self = WC_SESSION_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->info_cancellable);
+  G_OBJECT_CLASS (wc_session_page_parent_class)->finalize (object);
+}
+
+static void
+wc_session_page_class_init (WcSessionPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = wc_session_page_dispose;
+  object_class->finalize = wc_session_page_finalize;
+  widget_class->map = wc_session_page_map;
+  widget_class->unmap = wc_session_page_unmap;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-session-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, avatar);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, restricted_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, merchant_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, user_row);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, user_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, role_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, method_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, idle_row);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, legacy_row);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, account_area);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, spinner);
+
+  gtk_widget_class_install_action (widget_class, "session.logout", NULL, logout_action);
+}
+
+static void
+wc_session_page_init (WcSessionPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  refresh (self);
+}
+
+WcSessionPage *
+wc_session_page_new (void)
+{
+  return g_object_new (WC_TYPE_SESSION_PAGE, NULL);
+}
+
+void
+wc_session_page_set_session (WcSessionPage  *self,
+                             WcLoginSession *session)
+{
+  g_return_if_fail (WC_IS_SESSION_PAGE (self));
+  g_return_if_fail (session == NULL || WC_IS_LOGIN_SESSION (session));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    g_signal_connect (session, "notify::login", G_CALLBACK (on_login_changed), self);
+  /* A logout of the previous session is no longer this page's business. */
+  if (self->busy)
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_clear_object (&self->cancellable);
+      self->cancellable = g_cancellable_new ();
+      set_busy (self, FALSE);
+    }
+  refresh (self);
+  fetch_session_info (self);
+}
+
+GtkBox *
+wc_session_page_get_account_area (WcSessionPage *self)
+{
+  g_return_val_if_fail (WC_IS_SESSION_PAGE (self), NULL);
+  return self->account_area;
+}

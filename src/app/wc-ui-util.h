@@ -1,0 +1,44 @@
+/* wc-ui-util.h: small helpers the app's widgets share: toasts, and the
+ * plain-language text for a failure. */
+#pragma once
+
+#include <adwaita.h>
+
+#include "wc-portal-types.h"
+
+G_BEGIN_DECLS
+
+/* Shows @text as a toast in the window that holds @widget. */
+void   wc_ui_show_toast          (GtkWidget            *widget,
+                                  const char           *text);
+/* A toast with a priority and a timeout, for messages that must stay. */
+void   wc_ui_show_toast_full     (GtkWidget            *widget,
+                                  const char           *text,
+                                  guint                 timeout);
+
+/* The message for @error as a user should read it: the reason, what to
+ * do, and for portal failures the code and the support contact from
+ * @status (which may be NULL). NULL for a cancellation, which is never
+ * shown. */
+char  *wc_ui_describe_error      (const GError         *error,
+                                  const WcPortalStatus *status);
+
+/* A time in the user's locale and time zone, e.g. "11/15 04:00". */
+char  *wc_ui_format_time         (gint64                unix_time);
+/* "11/15 04:00–04:40" for a window within one day, else both in full. */
+char  *wc_ui_format_time_range   (gint64                from,
+                                  gint64                to);
+/* "m:ss" for a countdown. */
+char  *wc_ui_format_countdown    (gint64                seconds);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Renders @window as it is now with its own renderer and saves it as
+ * PNG: the --screenshot option, the tests and the AppStream pictures. */
+gboolean wc_ui_render_png        (GtkWindow            *window,
+                                  const char           *file,
+                                  GError              **error);
+
+G_END_DECLS

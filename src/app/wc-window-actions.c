@@ -1,0 +1,81 @@
+/* wc-window-actions.c: what a user can do from anywhere in the window,
+ * as actions, so that shortcuts, menus and tests share one path. */
+#include "wc-window-private.h"
+#include "wc-guide-window.h"
+
+static void
+copy_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WcWindow *self = WC_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Ctrl+C in a text field keeps its usual meaning. */
+  if (focus != NULL && GTK_IS_EDITABLE (focus)
+      && gtk_editable_get_selection_bounds (GTK_EDITABLE (focus), NULL, NULL))
+    {
+      gtk_widget_activate_action (focus, "clipboard.copy", NULL);
+      return;
+    }
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "authenticator") == 0)
+    wc_token_page_copy_selected (self->token_page);
+}
+
+static void
+add_token_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  WcWindow *self = WC_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "authenticator");
+  gtk_widget_activate_action (GTK_WIDGET (self->token_page), "tokens.add", NULL);
+}
+
+static void
+show_login_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  adw_view_stack_set_visible_child_name (WC_WINDOW (widget)->view_stack, "login");
+}
+
+static void
+show_authenticator_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  adw_view_stack_set_visible_child_name (WC_WINDOW (widget)->view_stack, "authenticator");
+}
+
+static void
+choose_portal_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  wc_window_show_connect_page (WC_WINDOW (widget));
+}
+
+static void
+show_guide_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  WcGuideWindow *guide = wc_guide_window_new (GTK_WINDOW (widget));
+
+  gtk_window_present (GTK_WINDOW (guide));
+}
+
+void
+wc_window_install_actions (WcWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "win.copy-code", NULL, copy_code_action);
+  gtk_widget_class_install_action (widget_class, "win.add-token", NULL, add_token_action);
+  gtk_widget_class_install_action (widget_class, "win.show-login", NULL, show_login_action);
+  gtk_widget_class_install_action (widget_class, "win.show-authenticator", NULL, show_authenticator_action);
+  gtk_widget_class_install_action (widget_class, "win.choose-portal", NULL, choose_portal_action);
+  gtk_widget_class_install_action (widget_class, "win.show-guide", NULL, show_guide_action);
+}

@@ -1,0 +1,44 @@
+/* wc-window-private.h: WcWindow's instance, shared by wc-window.c and
+ * wc-window-actions.c. */
+#pragma once
+
+#include "wc-window.h"
+#include "wc-clipboard-guard.h"
+#include "wc-connect-page.h"
+#include "wc-login-page.h"
+#include "wc-password-page.h"
+#include "wc-session-page.h"
+#include "wc-token-page.h"
+
+G_BEGIN_DECLS
+
+struct _WcWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  WcApplication *application;
+  WcSettings *settings;
+  WcLoginSession *session;
+  /* Cancelled when the window closes, so nothing calls back into it. */
+  GCancellable *cancellable;
+  guint connecting;
+  gboolean demo;
+
+  /* Template children. */
+  AdwToastOverlay *toast_overlay;
+  AdwViewStack *view_stack;
+  AdwViewStackPage *login_view;
+  GtkStack *login_stack;
+  WcConnectPage *connect_page;
+  WcLoginPage *login_page;
+  WcPasswordPage *password_page;
+  WcSessionPage *session_page;
+  WcTokenPage *token_page;
+};
+
+void wc_window_install_actions (WcWindowClass *klass);
+/* Shows the page that fits the session's login state. */
+void wc_window_update_login_page (WcWindow *self);
+void wc_window_show_connect_page (WcWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,370 @@
+/* wc-window.c: the main window. It connects to the portal the settings
+ * name, keeps one WcLoginSession for it, and shows the page that fits the
+ * login state. The first frame never waits: the portal and the keyring
+ * are reached after the window is up. */
+#include "wc-window-private.h"
+#include "wc-ui-util.h"
+
+#include <glib/gi18n.h>
+
+G_DEFINE_FINAL_TYPE (WcWindow, wc_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void on_login_changed (WcLoginSession *session, GParamSpec *pspec, WcWindow *self);
+static void on_session_ended (WcLoginSession *session, int reason, WcWindow *self);
+static void on_remember_failed (WcLoginSession *session, GError *error, WcWindow *self);
+
+static void
+set_session (WcWindow       *self,
+             WcLoginSession *session)
+{
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect (session, "notify::login", G_CALLBACK (on_login_changed), self);
+      g_signal_connect (session, "ended", G_CALLBACK (on_session_ended), self);
+      g_signal_connect (session, "remember-failed", G_CALLBACK (on_remember_failed), self);
+    }
+  wc_login_page_set_session (self->login_page, session);
+  wc_session_page_set_session (self->session_page, session);
+  g_object_set (self->token_page, "client",
+                session != NULL ? wc_login_session_get_client (session) : NULL, NULL);
+}
+
+void
+wc_window_update_login_page (WcWindow *self)
+{
+  WcPortalLogin *login = self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
+
+  if (self->session == NULL)
+    {
+      wc_window_show_connect_page (self);
+      return;
+    }
+  if (login == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->login_stack, "login");
+      return;
+    }
+  if (login->must_change_password
+      || (login->required_actions != NULL
+          && g_strv_contains ((const char * const *) login->required_actions, "change_password")))
+    {
+      gboolean expired = login->password_expires_at != 0
+                         && login->password_expires_at <= wc_portal_client_now (wc_login_session_get_client (self->session));
+
+      wc_password_page_start (self->password_page, self->session,
+                              expired
+                              ? _("Your password has expired. Choose a new one to go on.")
+                              : _("This password was given to you for the first login only. Choose your own password to go on."));
+      gtk_stack_set_visible_child_name (self->login_stack, "password");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->login_stack, "session");
+}
+
+void
+wc_window_show_connect_page (WcWindow *self)
+{
+  g_autofree char *url = wc_settings_dup_portal_url (self->settings);
+  g_autofree char *fingerprint = wc_settings_dup_portal_fingerprint (self->settings);
+
+  wc_connect_page_set_portal (self->connect_page, url, fingerprint);
+  gtk_stack_set_visible_child_name (self->login_stack, "connect");
+  adw_view_stack_set_visible_child_name (self->view_stack, "login");
+}
+
+static void
+on_login_changed (WcLoginSession *session,
+                  GParamSpec     *pspec,
+                  WcWindow       *self)
+{
+  WcPortalLogin *login = wc_login_session_get_login (session);
+
+  if (login != NULL)
+    wc_settings_set_last_login (self->settings, login->user->merchant_code,
+                                login->method == WC_PORTAL_LOGIN_METHOD_NEW ? login->user->user_id : NULL);
+  wc_window_update_login_page (self);
+}
+
+static void
+on_session_ended (WcLoginSession *session,
+                  int             reason,
+                  WcWindow       *self)
+{
+  switch (reason)
+    {
+    case WC_PORTAL_SESSION_END_IDLE:
+      wc_ui_show_toast_full (GTK_WIDGET (self),
+                             _("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on."),
+                             0);
+      break;
+    case WC_PORTAL_SESSION_END_INVALID:
+      wc_ui_show_toast_full (GTK_WIDGET (self),
+                             _("The portal ended the session (a login elsewhere or a restart). Log in again to go on."),
+                             0);
+      break;
+    case WC_PORTAL_SESSION_END_LOGGED_OUT:
+    default:
+      wc_ui_show_toast (GTK_WIDGET (self), _("Logged out."));
+      break;
+    }
+}
+
+static void
+on_remember_failed (WcLoginSession *session,
+                    GError         *error,
+                    WcWindow       *self)
+{
+  g_autofree char *text = wc_ui_describe_error (error, NULL);
+  g_autofree char *message = NULL;
+
+  if (text == NULL)
+    return;
+  message = g_strdup_printf (_("The password could not be remembered: %s"), text);
+  wc_ui_show_toast_full (GTK_WIDGET (self), message, 0);
+}
+
+/* Connecting. */
+
+static void
+use_portal (WcWindow   *self,
+            const char *url,
+            const char *fingerprint,
+            const char *portal_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcLoginSession) session = NULL;
+
+  client = wc_portal_client_new (url, fingerprint != NULL && *fingerprint != '\0' ? fingerprint : NULL,
+                                 &error);
+  if (client == NULL)
+    {
+      g_autofree char *text = wc_ui_describe_error (error, NULL);
+
+      set_session (self, NULL);
+      wc_window_show_connect_page (self);
+      wc_connect_page_set_error (self->connect_page, text);
+      return;
+    }
+
+  session = wc_login_session_new (client, portal_id,
+                                  wc_application_get_token_store (self->application),
+                                  wc_application_get_credential_store (self->application));
+  set_session (self, session);
+  wc_connect_page_set_busy (self->connect_page, NULL);
+  wc_connect_page_set_error (self->connect_page, NULL);
+  wc_window_update_login_page (self);
+}
+
+static void
+on_demo_started (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  WcWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcDemoPortal) demo = wc_application_start_demo_finish (WC_APPLICATION (source), result, &error);
+  g_autoptr(WcSecret) initial_password = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->connecting--;
+  if (demo == NULL)
+    {
+      wc_connect_page_set_busy (self->connect_page, NULL);
+      wc_connect_page_set_error (self->connect_page, error->message);
+      wc_window_show_connect_page (self);
+      return;
+    }
+
+  use_portal (self, wc_demo_portal_get_url (demo), wc_demo_portal_get_fingerprint (demo), "demo");
+  initial_password = wc_demo_portal_dup_initial_password (demo);
+  wc_login_page_set_demo_credentials (self->login_page, wc_demo_portal_get_merchant_code (demo),
+                                      initial_password);
+}
+
+void
+wc_window_connect (WcWindow *self,
+                   gboolean  demo)
+{
+  WcPortalMode mode;
+
+  g_return_if_fail (WC_IS_WINDOW (self));
+
+  mode = demo ? WC_PORTAL_MODE_DEMO : wc_settings_get_portal_mode (self->settings);
+  self->demo = mode == WC_PORTAL_MODE_DEMO;
+  wc_login_page_set_demo_credentials (self->login_page, NULL, NULL);
+
+  switch (mode)
+    {
+    case WC_PORTAL_MODE_DEMO:
+      set_session (self, NULL);
+      wc_window_show_connect_page (self);
+      wc_connect_page_set_error (self->connect_page, NULL);
+      wc_connect_page_set_busy (self->connect_page, _("Starting the demo portal on this computer…"));
+      self->connecting++;
+      wc_application_start_demo_async (self->application, self->cancellable, on_demo_started, self);
+      break;
+    case WC_PORTAL_MODE_URL:
+      {
+        g_autofree char *url = wc_settings_dup_portal_url (self->settings);
+        g_autofree char *fingerprint = wc_settings_dup_portal_fingerprint (self->settings);
+
+        use_portal (self, url, fingerprint, url);
+      }
+      break;
+    case WC_PORTAL_MODE_UNSET:
+    default:
+      set_session (self, NULL);
+      wc_window_show_connect_page (self);
+      break;
+    }
+}
+
+static void
+on_connect_requested (WcConnectPage *page,
+                      const char    *url,
+                      const char    *fingerprint,
+                      WcWindow      *self)
+{
+  wc_settings_set_portal (self->settings, url, fingerprint);
+  wc_window_connect (self, FALSE);
+}
+
+static void
+on_demo_requested (WcConnectPage *page,
+                   WcWindow      *self)
+{
+  wc_settings_set_portal_mode (self->settings, WC_PORTAL_MODE_DEMO);
+  wc_window_connect (self, TRUE);
+}
+
+/* Queries for tests and screenshots. */
+
+WcLoginSession *
+wc_window_get_session (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+char *
+wc_window_dup_page_name (WcWindow *self)
+{
+  const char *view;
+  const char *page;
+
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  view = adw_view_stack_get_visible_child_name (self->view_stack);
+  if (g_strcmp0 (view, "authenticator") == 0)
+    return g_strdup (view);
+  page = gtk_stack_get_visible_child_name (self->login_stack);
+  if (g_strcmp0 (page, "login") == 0 && wc_login_page_get_legacy (self->login_page))
+    return g_strdup ("legacy-login");
+  return g_strdup (page);
+}
+
+gboolean
+wc_window_is_busy (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), FALSE);
+  return self->connecting > 0 || wc_login_page_is_busy (self->login_page);
+}
+
+/* The window. */
+
+static gboolean
+wc_window_close_request (GtkWindow *window)
+{
+  WcWindow *self = WC_WINDOW (window);
+
+  g_cancellable_cancel (self->cancellable);
+  return GTK_WINDOW_CLASS (wc_window_parent_class)->close_request (window);
+}
+
+static void
+wc_window_dispose (GObject *object)
+{
+  WcWindow *self = WC_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_WINDOW);
+  G_OBJECT_CLASS (wc_window_parent_class)->dispose (object);
+}
+
+static void
+wc_window_finalize (GObject *object)
+{
+  WcWindow *self = WC_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->application);
+  G_OBJECT_CLASS (wc_window_parent_class)->finalize (object);
+}
+
+static void
+wc_window_class_init (WcWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = wc_window_dispose;
+  object_class->finalize = wc_window_finalize;
+  window_class->close_request = wc_window_close_request;
+
+  g_type_ensure (WC_TYPE_CONNECT_PAGE);
+  g_type_ensure (WC_TYPE_LOGIN_PAGE);
+  g_type_ensure (WC_TYPE_PASSWORD_PAGE);
+  g_type_ensure (WC_TYPE_SESSION_PAGE);
+  g_type_ensure (WC_TYPE_TOKEN_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, login_view);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, login_stack);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, connect_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, login_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, password_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, session_page);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, token_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_demo_requested);
+
+  wc_window_install_actions (klass);
+}
+
+static void
+wc_window_init (WcWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+WcWindow *
+wc_window_new (WcApplication *application)
+{
+  WcWindow *self;
+
+  g_return_val_if_fail (WC_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (WC_TYPE_WINDOW, "application", application, NULL);
+  self->application = g_object_ref (application);
+  self->settings = g_object_ref (wc_application_get_settings (application));
+  wc_settings_bind_window (self->settings, self);
+  wc_login_page_set_settings (self->login_page, self->settings);
+  g_object_set (self->token_page,
+                "store", wc_application_get_token_store (application),
+                "settings", self->settings,
+                NULL);
+  return self;
+}

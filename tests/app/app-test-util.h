@@ -1,0 +1,40 @@
+/* app-test-util.h: what the widget tests share: setup, waiting on the
+ * main loop, and finding what is shown on screen. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* g_test_init plus GTK and libadwaita, in the C locale. */
+void        app_test_init                (int          *argc,
+                                          char       ***argv);
+
+/* Runs the main context until @condition holds, failing the test after
+ * @timeout_ms. */
+#define app_test_wait_until(condition, timeout_ms) G_STMT_START { \
+    gint64 deadline__ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000; \
+    while (!(condition)) \
+      { \
+        if (g_get_monotonic_time () > deadline__) \
+          g_error ("timed out waiting for: %s", #condition); \
+        g_main_context_iteration (NULL, FALSE); \
+        g_usleep (1000); \
+      } \
+  } G_STMT_END
+
+/* Runs the main context for @ms milliseconds. */
+void        app_test_spin                (guint         ms);
+
+/* The first descendant of @root (itself included) of @type that is
+ * drawn (mapped) and whose text (a label's label, a button's label, an
+ * editable's text, a preferences row's title or subtitle) contains
+ * @text; NULL if none. */
+GtkWidget  *app_test_find_shown         (GtkWidget    *root,
+                                          GType         type,
+                                          const char   *text);
+/* Whether any drawn widget under @root shows @text. */
+gboolean    app_test_shows_text          (GtkWidget    *root,
+                                          const char   *text);
+
+G_END_DECLS

@@ -1,0 +1,405 @@
+/* test-app-window.c: the whole window against a real webcollect-portal on
+ * loopback and the real keyring: a new login whose one-time password the
+ * built-in authenticator fills in, the old login lasting one run only,
+ * the maintenance notice with its automatic retry, lockout, the forced
+ * password change, the old login's closure, and idle logout's toast. */
+#include "app-test-util.h"
+#include "portal-fixture.h"
+#include "wc-application.h"
+#include "wc-error.h"
+#include "wc-login-page.h"
+#include "wc-otpauth-uri.h"
+#include "wc-wait.h"
+#include "wc-window.h"
+
+#define MERCHANT "123456789"
+#define INITIAL_PASSWORD "Initial-pass-2026x"
+#define CHOSEN_PASSWORD "Chosen-pass-2026y"
+
+static WcApplication *app;
+
+static WcWindow *
+open_window (PortalFixture *portal)
+{
+  WcWindow *window = wc_window_new (app);
+
+  wc_settings_set_portal (wc_application_get_settings (app), portal->url, portal->fingerprint);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_window_connect (window, FALSE);
+  app_test_wait_until (wc_window_get_session (window) != NULL
+                       && wc_login_session_get_status (wc_window_get_session (window)) != NULL
+                       && !wc_window_is_busy (window), 20000);
+  return window;
+}
+
+static void
+close_window (WcWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  app_test_spin (50);
+  g_assert_finalize_object (window);
+}
+
+static char *
+page_of (WcWindow *window)
+{
+  return wc_window_dup_page_name (window);
+}
+
+#define assert_page(window, name) G_STMT_START { \
+    g_autofree char *page__ = page_of (window); \
+    g_assert_cmpstr (page__, ==, (name)); \
+  } G_STMT_END
+
+static gboolean
+page_is (WcWindow   *window,
+         const char *name)
+{
+  g_autofree char *page = page_of (window);
+
+  return g_strcmp0 (page, name) == 0;
+}
+
+static GtkWidget *
+login_page (WcWindow *window)
+{
+  GtkWidget *page = app_test_find_shown (GTK_WIDGET (window), WC_TYPE_LOGIN_PAGE, NULL);
+
+  g_assert_nonnull (page);
+  return page;
+}
+
+static void
+fill (WcWindow   *window,
+      const char *row_title,
+      const char *text)
+{
+  GtkWidget *row = app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, row_title);
+
+  if (row == NULL)
+    g_error ("no row “%s” is shown", row_title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+submit (WcWindow *window)
+{
+  gtk_widget_activate_action (login_page (window), "login.submit", NULL);
+}
+
+static void
+wait_for_login_answer (WcWindow *window)
+{
+  app_test_wait_until (!wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
+}
+
+/* Makes @merchant's main user ready for the new login the way a merchant
+ * does: first login, own password, a key issued by the portal, stored in
+ * the built-in authenticator, and activated. Returns the token. */
+static WcToken *
+enroll_main_user (PortalFixture *portal,
+                  const char    *merchant)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalClient) client = wc_portal_client_new (portal->url, portal->fingerprint, &error);
+  g_autoptr(WcPortalLogin) login = NULL;
+  g_autoptr(WcPortalOtpOffer) offer = NULL;
+  g_autoptr(WcToken) token = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_no_error (error);
+  wc_wait_init (&wait);
+  portal_add_merchant (portal, merchant, INITIAL_PASSWORD);
+
+  wc_portal_client_login_async (client, merchant, merchant, INITIAL_PASSWORD, NULL, NULL, wc_wait_done, &wait);
+  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_true (login->must_change_password);
+
+  wc_portal_client_change_password_async (client, INITIAL_PASSWORD, CHOSEN_PASSWORD, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  wc_portal_client_issue_otp_secret_async (client, NULL, wc_wait_done, &wait);
+  offer = wc_portal_client_issue_otp_secret_finish (client, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  token = wc_otpauth_uri_parse (wc_secret_get_text (offer->otpauth_uri), &error);
+  g_assert_no_error (error);
+
+  /* Into the keyring first, then activated: as the app does. */
+  wc_token_store_add_async (wc_application_get_token_store (app), token, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_token_store_add_finish (wc_application_get_token_store (app), wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  code = wc_token_dup_code (token, wc_portal_client_now (client), 0, &error);
+  g_assert_no_error (error);
+  wc_portal_client_activate_otp_async (client, code, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  return g_steal_pointer (&token);
+}
+
+static void
+on_otp_filled (WcLoginSession *session,
+               const char     *code,
+               char          **filled)
+{
+  g_free (*filled);
+  *filled = g_strdup (code);
+}
+
+static void
+test_new_login_with_filled_code (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  g_autoptr(WcToken) token = enroll_main_user (portal, MERCHANT);
+  g_autofree char *filled = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  WcLoginSession *session;
+  WcPortalLogin *login;
+  WcWindow *window;
+  gint64 portal_time;
+
+  /* The activation used this step's code, and a code is good once only:
+   * move the portal to the next step, and the app along with it through
+   * the clock offset it measures. */
+  portal_advance (portal, 30);
+  window = open_window (portal);
+  session = wc_window_get_session (window);
+  assert_page (window, "login");
+  g_signal_connect (session, "otp-filled", G_CALLBACK (on_otp_filled), &filled);
+
+  fill (window, "Merchant code", MERCHANT);
+  fill (window, "User ID", MERCHANT);
+  fill (window, "Password", CHOSEN_PASSWORD);
+  portal_time = portal_now (portal);
+  submit (window);
+  app_test_wait_until (page_is (window, "session") || !wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
+  assert_page (window, "session");
+
+  /* The code sent is the token's code at portal time. */
+  g_assert_nonnull (filled);
+  expected = wc_login_session_make_code (token, portal_time, &error);
+  g_assert_no_error (error);
+  if (g_strcmp0 (filled, expected) != 0)
+    {
+      /* The step may have turned between reading the time and sending. */
+      g_autofree char *next = wc_login_session_make_code (token, portal_time + 3, &error);
+
+      g_assert_cmpstr (filled, ==, next);
+    }
+
+  login = wc_login_session_get_login (session);
+  g_assert_nonnull (login);
+  g_assert_cmpint (login->method, ==, WC_PORTAL_LOGIN_METHOD_NEW);
+  g_assert_cmpstr (login->user->user_id, ==, MERCHANT);
+  g_assert_cmpstr (login->user->role, ==, "main");
+  g_assert_false (login->restricted);
+  /* The session page says who is logged in. */
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), MERCHANT), 5000);
+
+  /* An idle logout explains itself in a toast and returns to the form. */
+  g_signal_emit_by_name (wc_login_session_get_client (session), "session-ended", WC_PORTAL_SESSION_END_IDLE);
+  g_assert_null (wc_login_session_get_login (session));
+  app_test_wait_until (page_is (window, "login"), 5000);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "15 minutes"), 5000);
+
+  close_window (window);
+}
+
+static void
+test_old_login_is_for_one_run (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  WcWindow *window = open_window (portal);
+
+  assert_page (window, "login");
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Use the old login"));
+  gtk_widget_activate_action (login_page (window), "login.show-legacy", NULL);
+  assert_page (window, "legacy-login");
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Old password"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Forgot your password?"));
+  close_window (window);
+
+  /* The next start shows the new login again. */
+  window = open_window (portal);
+  assert_page (window, "login");
+  g_assert_null (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Old password"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "User ID"));
+  close_window (window);
+}
+
+static void
+run_admin (PortalFixture *portal,
+           const char    *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) admin = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("WEBCOLLECT_PORTAL"));
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  admin = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (admin, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+portal_time_text (PortalFixture *portal,
+                  int            from_now)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (portal_now (portal) + from_now);
+
+  return g_date_time_format_iso8601 (time);
+}
+
+static void
+test_maintenance_notice_and_retry (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  g_autofree char *later_start = portal_time_text (portal, 3600);
+  g_autofree char *later_end = portal_time_text (portal, 3600 + 40 * 60);
+  g_autofree char *now = NULL;
+  g_autofree char *soon = NULL;
+  WcWindow *window;
+
+  portal_add_merchant (portal, MERCHANT, INITIAL_PASSWORD);
+
+  /* A window ahead is announced on the login page. */
+  run_admin (portal, "maintenance", "add", "--data", portal->data_dir, "--starts-at", later_start,
+             "--ends-at", later_end, "--message", "Planned upgrade", NULL);
+  window = open_window (portal);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "maintenance: Planned upgrade"), 5000);
+
+  /* One that is on now refuses the login, says until when, and the app
+   * logs in by itself once it is over. */
+  now = portal_time_text (portal, -1);
+  soon = portal_time_text (portal, 6);
+  run_admin (portal, "maintenance", "add", "--data", portal->data_dir, "--starts-at", now,
+             "--ends-at", soon, NULL);
+  gtk_widget_activate_action (login_page (window), "login.show-legacy", NULL);
+  fill (window, "Merchant code", MERCHANT);
+  fill (window, "Old password", INITIAL_PASSWORD);
+  submit (window);
+  wait_for_login_answer (window);
+  assert_page (window, "legacy-login");
+  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "W096000001"));
+  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "retries by itself"));
+
+  /* The initial password must be changed at once: the retry ends on the
+   * forced password change. */
+  app_test_wait_until (page_is (window, "password"), 30000);
+  g_assert_true (wc_login_session_get_login (wc_window_get_session (window))->must_change_password);
+  close_window (window);
+}
+
+static void
+test_lockout_and_forced_change (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  WcWindow *window;
+  gboolean locked = FALSE;
+
+  portal_add_merchant (portal, MERCHANT, INITIAL_PASSWORD);
+  window = open_window (portal);
+
+  /* A first login (no key yet, no code) with the initial password goes
+   * straight to the password change. */
+  fill (window, "Merchant code", MERCHANT);
+  fill (window, "User ID", MERCHANT);
+  fill (window, "Password", INITIAL_PASSWORD);
+  submit (window);
+  app_test_wait_until (page_is (window, "password"), 20000);
+  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "first login"));
+  close_window (window);
+
+  /* Ten wrong passwords lock the account; the page says when to retry. */
+  window = open_window (portal);
+  for (int attempt = 0; attempt < 12 && !locked; attempt++)
+    {
+      fill (window, "Merchant code", MERCHANT);
+      fill (window, "User ID", MERCHANT);
+      fill (window, "Password", "Wrong-password-99");
+      submit (window);
+      wait_for_login_answer (window);
+      assert_page (window, "login");
+      locked = app_test_shows_text (GTK_WIDGET (window), "You can try again from");
+    }
+  g_assert_true (locked);
+  close_window (window);
+}
+
+static void
+test_old_login_closed (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  g_autofree char *now = portal_time_text (portal, -1);
+  WcWindow *window;
+
+  run_admin (portal, "old-login", "close", "--data", portal->data_dir, "--at", now, NULL);
+  window = open_window (portal);
+  g_assert_null (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Use the old login"));
+  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "The old login (merchant code and password only) closed on"));
+  close_window (window);
+}
+
+static void
+test_bad_portal_address (void)
+{
+  WcWindow *window = wc_window_new (app);
+  GtkWidget *connect;
+
+  wc_settings_set_portal_mode (wc_application_get_settings (app), WC_PORTAL_MODE_UNSET);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_window_connect (window, FALSE);
+  assert_page (window, "connect");
+
+  fill (window, "Portal address", "http://example.invalid");
+  connect = app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Connect");
+  g_assert_nonnull (connect);
+  gtk_widget_activate (connect);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "starting with https://"), 5000);
+  assert_page (window, "connect");
+
+  fill (window, "Portal address", "https://127.0.0.1:1");
+  fill (window, "Certificate fingerprint", "not-a-fingerprint");
+  gtk_widget_activate (connect);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "64 hexadecimal digits"), 5000);
+  close_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  app_test_init (&argc, &argv);
+  app = wc_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app-window/new-login-with-filled-code", test_new_login_with_filled_code);
+  g_test_add_func ("/app-window/old-login-is-for-one-run", test_old_login_is_for_one_run);
+  g_test_add_func ("/app-window/maintenance-notice-and-retry", test_maintenance_notice_and_retry);
+  g_test_add_func ("/app-window/lockout-and-forced-change", test_lockout_and_forced_change);
+  g_test_add_func ("/app-window/old-login-closed", test_old_login_closed);
+  g_test_add_func ("/app-window/bad-portal-address", test_bad_portal_address);
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
