@@ -738,6 +738,7 @@ static void
 wc_add_token_dialog_init (WcAddTokenDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->add_button));
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",

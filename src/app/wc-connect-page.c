@@ -1,6 +1,7 @@
 /* wc-connect-page.c: choosing a portal. The page checks the form and
  * says what is wrong; connecting is the window's job ("connect", "demo"). */
 #include "wc-connect-page.h"
+#include "wc-ui-util.h"
 #include "wc-tls.h"
 
 #include <glib/gi18n.h>
@@ -124,6 +125,7 @@ static void
 wc_connect_page_init (WcConnectPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
 }
 
 void

@@ -1,6 +1,7 @@
 /* wc-guide-window.c: the "How to log in" guide. The text lives in the
  * template; only the support contact can come from the portal. */
 #include "wc-guide-window.h"
+#include "wc-ui-util.h"
 
 #include <glib/gi18n.h>
 
@@ -60,6 +61,7 @@ static void
 wc_guide_window_init (WcGuideWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   wc_guide_window_set_status (self, NULL);
 }
 

@@ -744,6 +744,7 @@ static void
 wc_login_page_init (WcLoginPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   wc_login_page_set_legacy (self, FALSE);

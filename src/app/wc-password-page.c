@@ -630,6 +630,7 @@ static void
 wc_password_page_init (WcPasswordPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   update_policy_texts (self);
   update_rules (self);

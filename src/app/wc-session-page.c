@@ -390,6 +390,7 @@ static void
 wc_session_page_init (WcSessionPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   refresh (self);
 }

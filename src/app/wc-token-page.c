@@ -959,6 +959,7 @@ wc_token_page_init (WcTokenPage *self)
 {
   g_type_ensure (WC_TYPE_TOKEN_ROW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tokens.add", FALSE);
 }

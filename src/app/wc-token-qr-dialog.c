@@ -3,6 +3,7 @@
  * module matrix, with a white quiet zone, and its pixels live in wiped
  * memory that is cleared as soon as the dialog closes. */
 #include "wc-token-qr-dialog.h"
+#include "wc-ui-util.h"
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
 
@@ -130,6 +131,7 @@ static void
 wc_token_qr_dialog_init (WcTokenQrDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
 }
 
 WcTokenQrDialog *

@@ -3,6 +3,7 @@
  * code only when its time step changes and touches a label only when
  * its text changes, so an idle list costs next to nothing. */
 #include "wc-token-row.h"
+#include "wc-ui-util.h"
 #include "wc-secret.h"
 
 #include <glib/gi18n.h>
@@ -330,6 +331,7 @@ static void
 wc_token_row_init (WcTokenRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  wc_ui_name_controls (GTK_WIDGET (self));
   self->step = G_MAXUINT64;
   self->seconds_left = G_MAXUINT;
 }

@@ -204,3 +204,29 @@ wc_ui_render_png (GtkWindow   *window,
     }
   return TRUE;
 }
+
+static void
+name_controls (GtkWidget *widget,
+               gboolean   in_password_row)
+{
+  if (GTK_IS_BUTTON (widget))
+    {
+      if (gtk_button_get_use_underline (GTK_BUTTON (widget)))
+        /* The label child names the button already. */
+        gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      else if (in_password_row && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Show or hide the password"), -1);
+    }
+  in_password_row = in_password_row || ADW_IS_PASSWORD_ENTRY_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_controls (child, in_password_row);
+}
+
+void
+wc_ui_name_controls (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+  name_controls (root, FALSE);
+}

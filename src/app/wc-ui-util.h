@@ -42,3 +42,14 @@ gboolean wc_ui_render_png        (GtkWindow            *window,
                                   GError              **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Gives the controls under @root the names a screen reader should read,
+ * where GTK 4.8 and libadwaita 1.2 get them wrong: a button with a
+ * mnemonic is read with its underscore and its label twice, and a
+ * password row's reveal button has no name. Call it at the end of a
+ * template widget's init. */
+void     wc_ui_name_controls     (GtkWidget            *root);
+
+G_END_DECLS
