@@ -10,10 +10,10 @@
  * whether to ask the user (WcTokenStore can run the unlock prompt). */
 #include "wc-credential-store.h"
 #include "wc-error.h"
+#include "wc-keyring.h"
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
-#include <string.h>
 
 struct _WcCredentialStore
 {
@@ -23,6 +23,13 @@ struct _WcCredentialStore
 };
 
 G_DEFINE_FINAL_TYPE (WcCredentialStore, wc_credential_store, G_TYPE_OBJECT)
+
+/* How keyring failures are put to the user; see wc-keyring.h. The words
+ * say what is lost here: a remembered password, not the tokens. */
+static const WcKeyringMessages messages = {
+  .no_service = N_("No keyring is available, so the password cannot be remembered. Start GNOME Keyring, or log in to a desktop session that provides one, then try again."),
+  .locked = N_("The keyring is locked. Unlock it to use remembered passwords."),
+};
 
 typedef enum {
   OP_SAVE,
@@ -89,52 +96,17 @@ wc_credential_store_new (void)
   return g_object_new (WC_TYPE_CREDENTIAL_STORE, NULL);
 }
 
-static GError *
-locked_error (void)
-{
-  return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_LOCKED,
-                              _("The keyring is locked. Unlock it to use remembered passwords."));
-}
-
-/* Errors from libsecret and D-Bus, sorted the way WcTokenStore sorts
- * them, with messages a person can act on. The raw text goes to the
- * debug log only; it never holds a secret. */
-static GError *
-map_error (const GError *error,
-           gboolean      connecting)
-{
-  g_autofree char *remote = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-  if (error->domain == WC_STORE_ERROR)
-    return g_error_copy (error);
-
-  g_debug ("keyring error: %s", error->message);
-
-  if (g_dbus_error_is_remote_error (error))
-    remote = g_dbus_error_get_remote_error (error);
-
-  if (connecting
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
-      || (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn")))
-    return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_NO_SERVICE,
-                                _("No keyring is available, so the password cannot be remembered. Start GNOME Keyring, or log in to a desktop session that provides one, then try again."));
-
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return locked_error ();
-
-  return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
-                              _("The keyring could not complete the request. Try again; if it keeps failing, restart the keyring or log in again."));
-}
-
 static void
 task_return_mapped (GTask        *task,
                     const GError *error)
 {
-  g_task_return_error (task, map_error (error, FALSE));
+  wc_keyring_return_error (task, error, &messages);
+}
+
+static void
+return_locked (GTask *task)
+{
+  g_task_return_error (task, wc_keyring_locked_error (&messages));
 }
 
 static const char *
@@ -183,32 +155,7 @@ item_label_for (WcCredentialKind  kind,
   return g_strdup_printf (_("Web Collect Login password (old login) %s"), merchant_code);
 }
 
-static void run_op (WcCredentialStore *self, GTask *task);
-
-static void
-on_service_ready (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  WcCredentialStore *self = g_task_get_source_object (task);
-  SecretService *service;
-
-  service = secret_service_get_finish (result, &error);
-  if (service == NULL)
-    {
-      g_task_return_error (task, map_error (error, !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)));
-      return;
-    }
-
-  if (self->service == NULL)
-    self->service = service;
-  else
-    g_object_unref (service);
-
-  run_op (self, g_steal_pointer (&task));
-}
+static void run_op (GTask *task);
 
 static void
 start_op (WcCredentialStore   *self,
@@ -222,11 +169,7 @@ start_op (WcCredentialStore   *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-
-  if (self->service != NULL)
-    run_op (self, task);
-  else
-    secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable, on_service_ready, task);
+  wc_keyring_run_with_service (task, &self->service, &messages, run_op);
 }
 
 static void
@@ -257,16 +200,6 @@ on_secret_set (GObject      *source,
     g_task_return_boolean (task, TRUE);
 }
 
-static SecretValue *
-value_for (WcSecret *password)
-{
-  char *copy = g_strdup (wc_secret_get_text (password));
-
-  /* The SecretValue takes a copy; wipe ours when it goes. */
-  return secret_value_new_full (copy, (gssize) strlen (copy), "text/plain",
-                                (GDestroyNotify) wc_secure_str_free);
-}
-
 /* A new item goes to the default collection, but never into a locked
  * one: libsecret would bring up the unlock prompt itself, and it loses
  * the outcome when the prompt is dismissed or cancelled (see
@@ -292,11 +225,11 @@ on_default_collection (GObject      *source,
     }
   if (collection != NULL && secret_collection_get_locked (collection))
     {
-      g_task_return_error (task, locked_error ());
+      return_locked (task);
       return;
     }
 
-  value = value_for (op->password);
+  value = wc_keyring_value_new (op->password);
   secret_service_store (self->service, credential_schema (), op->attributes,
                         SECRET_COLLECTION_DEFAULT, op->label, value, cancellable,
                         on_stored, g_steal_pointer (&task));
@@ -329,10 +262,10 @@ on_save_searched (GObject      *source,
     secret_collection_for_alias (self->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
                                  cancellable, on_default_collection, g_steal_pointer (&task));
   else if (secret_item_get_locked (items->data))
-    g_task_return_error (task, locked_error ());
+    return_locked (task);
   else
     {
-      g_autoptr(SecretValue) value = value_for (op->password);
+      g_autoptr(SecretValue) value = wc_keyring_value_new (op->password);
 
       secret_item_set_secret (items->data, value, cancellable, on_secret_set,
                               g_steal_pointer (&task));
@@ -377,7 +310,7 @@ on_searched (GObject      *source,
                              (GDestroyNotify) wc_secret_unref);
     }
   else if (locked)
-    g_task_return_error (task, locked_error ());
+    return_locked (task);
   else
     g_task_return_pointer (task, NULL, NULL);
 }
@@ -389,7 +322,6 @@ on_forget_deleted (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  WcCredentialStore *self = g_task_get_source_object (task);
 
   if (!secret_item_delete_finish (SECRET_ITEM (source), result, &error))
     {
@@ -397,7 +329,7 @@ on_forget_deleted (GObject      *source,
       return;
     }
   /* Search again, in case more than one item matched. */
-  run_op (self, g_steal_pointer (&task));
+  run_op (g_steal_pointer (&task));
 }
 
 /* Forgetting deletes the matching items one by one. Like a lookup, it
@@ -418,16 +350,16 @@ on_forget_searched (GObject      *source,
   else if (items == NULL)
     g_task_return_boolean (task, TRUE);
   else if (secret_item_get_locked (items->data))
-    g_task_return_error (task, locked_error ());
+    return_locked (task);
   else
     secret_item_delete (items->data, cancellable, on_forget_deleted, g_steal_pointer (&task));
   g_list_free_full (items, g_object_unref);
 }
 
 static void
-run_op (WcCredentialStore *self,
-        GTask             *task)
+run_op (GTask *task)
 {
+  WcCredentialStore *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 

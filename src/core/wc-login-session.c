@@ -412,6 +412,33 @@ on_tokens_for_login (GObject      *source,
   send_login (task);
 }
 
+/* The task of a login of either kind, holding what the login and then
+ * remembering the password need; @user_id is NULL for the old login. */
+static GTask *
+login_task_new (WcLoginSession      *self,
+                WcCredentialKind     kind,
+                const char          *merchant_code,
+                const char          *user_id,
+                WcSecret            *password,
+                gboolean             remember,
+                gpointer             source_tag,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Op *op = g_new0 (Op, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  op->kind = kind;
+  op->merchant_code = g_strdup (merchant_code);
+  op->user_id = g_strdup (user_id);
+  op->password = wc_secret_ref (password);
+  op->remember = remember;
+  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  return task;
+}
+
 void
 wc_login_session_login_async (WcLoginSession      *self,
                               const char          *merchant_code,
@@ -429,16 +456,9 @@ wc_login_session_login_async (WcLoginSession      *self,
   g_return_if_fail (WC_IS_LOGIN_SESSION (self));
   g_return_if_fail (merchant_code != NULL && user_id != NULL && password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wc_login_session_login_async);
-  op = g_new0 (Op, 1);
-  op->kind = WC_CREDENTIAL_KIND_NEW;
-  op->merchant_code = g_strdup (merchant_code);
-  op->user_id = g_strdup (user_id);
-  op->password = wc_secret_ref (password);
-  op->remember = remember;
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-
+  task = login_task_new (self, WC_CREDENTIAL_KIND_NEW, merchant_code, user_id, password, remember,
+                         wc_login_session_login_async, cancellable, callback, user_data);
+  op = g_task_get_task_data (task);
   if (otp != NULL && *otp != '\0')
     {
       op->otp = g_strdup (otp);
@@ -457,21 +477,12 @@ wc_login_session_legacy_login_async (WcLoginSession      *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  GTask *task;
-  Op *op;
-
   g_return_if_fail (WC_IS_LOGIN_SESSION (self));
   g_return_if_fail (merchant_code != NULL && password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wc_login_session_legacy_login_async);
-  op = g_new0 (Op, 1);
-  op->kind = WC_CREDENTIAL_KIND_LEGACY;
-  op->merchant_code = g_strdup (merchant_code);
-  op->password = wc_secret_ref (password);
-  op->remember = remember;
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  send_login (task);
+  send_login (login_task_new (self, WC_CREDENTIAL_KIND_LEGACY, merchant_code, NULL, password,
+                              remember, wc_login_session_legacy_login_async,
+                              cancellable, callback, user_data));
 }
 
 WcPortalLogin *

@@ -9,6 +9,7 @@
  * so no failure can overwrite a stored key. */
 #include "wc-token-store.h"
 #include "wc-error.h"
+#include "wc-keyring.h"
 
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
@@ -25,6 +26,12 @@ struct _WcTokenStore
 };
 
 G_DEFINE_FINAL_TYPE (WcTokenStore, wc_token_store, G_TYPE_OBJECT)
+
+/* How keyring failures are put to the user; see wc-keyring.h. */
+static const WcKeyringMessages messages = {
+  .no_service = N_("No keyring is available. Web Collect Login keeps its keys in the system keyring (Secret Service). Start GNOME Keyring, or log in to a desktop session that provides one, then try again."),
+  .locked = N_("The keyring is locked. Unlock it to use your tokens."),
+};
 
 typedef enum {
   OP_LIST,
@@ -104,52 +111,17 @@ wc_token_store_new (void)
   return g_object_new (WC_TYPE_TOKEN_STORE, NULL);
 }
 
-/* Errors from libsecret and D-Bus, turned into messages a person can act
- * on. The raw text goes to the debug log only; it never holds a secret. */
-static GError *
-map_error (const GError *error,
-           gboolean      connecting)
-{
-  g_autofree char *remote = NULL;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_copy (error);
-  if (error->domain == WC_STORE_ERROR)
-    return g_error_copy (error);
-
-  g_debug ("keyring error: %s", error->message);
-
-  if (g_dbus_error_is_remote_error (error))
-    remote = g_dbus_error_get_remote_error (error);
-
-  if (connecting
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)
-      || g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)
-      || (remote != NULL && g_str_has_prefix (remote, "org.freedesktop.DBus.Error.Spawn")))
-    return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_NO_SERVICE,
-                                _("No keyring is available. Web Collect Login keeps its keys in the system keyring (Secret Service). Start GNOME Keyring, or log in to a desktop session that provides one, then try again."));
-
-  if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_LOCKED,
-                                _("The keyring is locked. Unlock it to use your tokens."));
-
-  return g_error_new_literal (WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
-                              _("The keyring could not complete the request. Try again; if it keeps failing, restart the keyring or log in again."));
-}
-
 static void
 task_return_mapped (GTask        *task,
                     const GError *error)
 {
-  g_task_return_error (task, map_error (error, FALSE));
+  wc_keyring_return_error (task, error, &messages);
 }
 
 static void
 return_locked (GTask *task)
 {
-  g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED,
-                           _("The keyring is locked. Unlock it to use your tokens."));
+  g_task_return_error (task, wc_keyring_locked_error (&messages));
 }
 
 static void
@@ -357,32 +329,7 @@ wc_token_store_filter (GPtrArray  *tokens,
 
 /* The operations, each continuing from a search on the service. */
 
-static void run_op (WcTokenStore *self, GTask *task);
-
-static void
-on_service_ready (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  WcTokenStore *self = g_task_get_source_object (task);
-  SecretService *service;
-
-  service = secret_service_get_finish (result, &error);
-  if (service == NULL)
-    {
-      g_task_return_error (task, map_error (error, !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)));
-      return;
-    }
-
-  if (self->service == NULL)
-    self->service = service;
-  else
-    g_object_unref (service);
-
-  run_op (self, g_steal_pointer (&task));
-}
+static void run_op (GTask *task);
 
 static void
 start_op (WcTokenStore        *self,
@@ -396,11 +343,7 @@ start_op (WcTokenStore        *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-
-  if (self->service != NULL)
-    run_op (self, task);
-  else
-    secret_service_get (SECRET_SERVICE_OPEN_SESSION, cancellable, on_service_ready, task);
+  wc_keyring_run_with_service (task, &self->service, &messages, run_op);
 }
 
 static GPtrArray *
@@ -514,14 +457,8 @@ store_new_item (WcTokenStore *self,
   Op *op = g_task_get_task_data (task);
   g_autoptr(GHashTable) attributes = attributes_for (op->token);
   g_autoptr(WcSecret) base32 = wc_token_dup_base32_key (op->token);
-  g_autoptr(SecretValue) value = NULL;
+  g_autoptr(SecretValue) value = wc_keyring_value_new (base32);
   g_autofree char *label = item_label_for (op->token);
-  char *copy;
-
-  /* The SecretValue takes a copy; wipe ours when it goes. */
-  copy = g_strdup (wc_secret_get_text (base32));
-  value = secret_value_new_full (copy, (gssize) strlen (copy), "text/plain",
-                                 (GDestroyNotify) wc_secure_str_free);
 
   secret_service_store (self->service, token_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                         label, value, g_task_get_cancellable (task), on_item_stored, task);
@@ -918,9 +855,9 @@ on_unlock_searched (GObject      *source,
 }
 
 static void
-run_op (WcTokenStore *self,
-        GTask        *task)
+run_op (GTask *task)
 {
+  WcTokenStore *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GHashTable) no_attributes = g_hash_table_new (g_str_hash, g_str_equal);

@@ -5,6 +5,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "keyring-test-util.h"
 #include "wc-credential-store.h"
 #include "wc-error.h"
 #include "wc-wait.h"
@@ -29,33 +30,12 @@ any_credential_schema (void)
   return &schema;
 }
 
-static void
-remove_everything (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-
-  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_CREDENTIAL_SCHEMA_NAME);
-  while (secret_password_clearv_sync (any_credential_schema (), attributes, NULL, &error))
-    ;
-  g_assert_no_error (error);
-}
-
 /* Every item of the store's schema, unlocked, with its secret. */
 static GList *
 all_items (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  GList *items;
-
-  g_assert_no_error (error);
-  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_CREDENTIAL_SCHEMA_NAME);
-  items = secret_service_search_sync (service, any_credential_schema (), attributes,
-                                      SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &error);
-  g_assert_no_error (error);
-  return items;
+  return keyring_test_find_items (any_credential_schema (),
+                                  "xdg:schema", WC_CREDENTIAL_SCHEMA_NAME, NULL);
 }
 
 static guint
@@ -72,7 +52,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  remove_everything ();
+  keyring_test_remove_all (any_credential_schema ());
   f->store = wc_credential_store_new ();
 }
 
@@ -81,7 +61,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (f->store);
-  remove_everything ();
+  keyring_test_remove_all (any_credential_schema ());
 }
 
 static void
@@ -166,22 +146,13 @@ secret_tool_lookup (const char *portal,
                     const char *merchant_code,
                     const char *user_id)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *argv[] = {
-    "secret-tool", "lookup",
-    "portal", portal, "kind", kind, "merchant-code", merchant_code, "user-id", user_id,
+  const char *args[] = {
+    "lookup", "portal", portal, "kind", kind, "merchant-code", merchant_code, "user-id", user_id,
     NULL
   };
-  /* Debug messages would go to its standard output, with the secret. */
-  g_auto(GStrv) envp = g_environ_unsetenv (g_get_environ (), "G_MESSAGES_DEBUG");
-  int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               &out, &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
+  if (!keyring_test_secret_tool (args, NULL, &out))
     {
       g_assert_cmpstr (out, ==, "");
       return NULL;
@@ -368,71 +339,6 @@ test_item_shape (Fixture       *f,
   g_list_free_full (items, g_object_unref);
 }
 
-static SecretCollection *
-login_collection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  SecretCollection *collection;
-
-  g_assert_no_error (error);
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (collection);
-  return collection;
-}
-
-static void
-lock_keyring (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretCollection) collection = login_collection ();
-  SecretService *service = secret_collection_get_service (collection);
-  GList objects = { collection, NULL, NULL };
-
-  g_assert_cmpint (secret_service_lock_sync (service, &objects, NULL, NULL, &error), ==, 1);
-  g_assert_no_error (error);
-}
-
-/* Unlocks the login keyring with its password, the way the login manager
- * does; see test-token-store.c. */
-static void
-unlock_keyring_with_password (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(SecretCollection) collection = login_collection ();
-  g_autoptr(GVariant) opened = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  const char *password = g_getenv ("WC_TEST_KEYRING_PASSWORD");
-  const char *session = NULL;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (password);
-
-  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                        "org.freedesktop.Secret.Service", "OpenSession",
-                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
-                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                        NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (opened, "(v&o)", NULL, &session);
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                       "UnlockWithMasterPassword",
-                                       g_variant_new ("(o(o@ay@ays))",
-                                                      g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
-                                                      session,
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
-                                                                                 strlen (password), 1),
-                                                      "text/plain"),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
 static gboolean
 try_save (Fixture     *f,
           const char  *user_id,
@@ -456,7 +362,7 @@ test_locked (Fixture       *f,
   g_autoptr(WcSecret) found = NULL;
 
   save (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", "locked-away");
-  lock_keyring ();
+  keyring_test_lock ();
 
   /* A lookup never prompts: it says the keyring is locked. */
   found = lookup (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", &error);
@@ -483,7 +389,7 @@ test_locked (Fixture       *f,
   g_clear_error (&error);
 
   /* Nothing changed meanwhile. */
-  unlock_keyring_with_password ();
+  keyring_test_unlock_with_password ();
   assert_stored (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", "locked-away");
   assert_stored (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user2", NULL);
   g_assert_cmpuint (count_items (), ==, 1);
@@ -513,11 +419,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("WC_TEST_KEYRING_PASSWORD") == NULL)
-    {
-      g_printerr ("run this test through tests/run-in-session\n");
-      return 1;
-    }
+  if (!keyring_test_in_session ())
+    return 1;
 
 #define ADD(path, func) \
   g_test_add ("/credential-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)

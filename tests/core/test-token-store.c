@@ -5,6 +5,7 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "keyring-test-util.h"
 #include "wc-error.h"
 #include "wc-otpauth-uri.h"
 #include "wc-token-store.h"
@@ -70,22 +71,10 @@ schema_for_planting (void)
 }
 
 static void
-remove_everything (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-
-  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_TOKEN_SCHEMA_NAME);
-  while (secret_password_clearv_sync (schema_for_planting (), attributes, NULL, &error))
-    ;
-  g_assert_no_error (error);
-}
-
-static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  remove_everything ();
+  keyring_test_remove_all (schema_for_planting ());
   f->store = wc_token_store_new ();
   f->loop = g_main_loop_new (NULL, FALSE);
 }
@@ -97,7 +86,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->result);
   g_assert_finalize_object (f->store);
   g_clear_pointer (&f->loop, g_main_loop_unref);
-  remove_everything ();
+  keyring_test_remove_all (schema_for_planting ());
 }
 
 static GPtrArray *
@@ -145,17 +134,9 @@ parse (const char *uri)
 static SecretItem *
 raw_item (const char *uuid)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-  GList *items;
+  GList *items = keyring_test_find_items (schema_for_planting (), "uuid", uuid, NULL);
   SecretItem *item;
 
-  g_assert_no_error (error);
-  g_hash_table_insert (attributes, (char *) "uuid", (char *) uuid);
-  items = secret_service_search_sync (service, schema_for_planting (), attributes,
-                                      SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, NULL, &error);
-  g_assert_no_error (error);
   g_assert_cmpuint (g_list_length (items), ==, 1);
   item = g_object_ref (items->data);
   g_list_free_full (items, g_object_unref);
@@ -394,28 +375,21 @@ plant (const char *label,
        const char *secret,
        ...)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) tool = NULL;
-  va_list args;
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  va_list words;
   const char *word;
 
-  g_ptr_array_add (argv, g_strdup ("secret-tool"));
-  g_ptr_array_add (argv, g_strdup ("store"));
-  g_ptr_array_add (argv, g_strdup_printf ("--label=%s", label));
-  g_ptr_array_add (argv, g_strdup ("xdg:schema"));
-  g_ptr_array_add (argv, g_strdup (WC_TOKEN_SCHEMA_NAME));
-  va_start (args, secret);
-  while ((word = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, g_strdup (word));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
+  g_ptr_array_add (args, g_strdup ("store"));
+  g_ptr_array_add (args, g_strdup_printf ("--label=%s", label));
+  g_ptr_array_add (args, g_strdup ("xdg:schema"));
+  g_ptr_array_add (args, g_strdup (WC_TOKEN_SCHEMA_NAME));
+  va_start (words, secret);
+  while ((word = va_arg (words, const char *)) != NULL)
+    g_ptr_array_add (args, g_strdup (word));
+  va_end (words);
+  g_ptr_array_add (args, NULL);
 
-  tool = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDIN_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (tool, secret, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_successful (tool));
+  g_assert_true (keyring_test_secret_tool ((const char * const *) args->pdata, secret, NULL));
 }
 
 static void
@@ -504,74 +478,6 @@ test_unreadable_items (Fixture       *f,
   g_assert_cmpuint (tokens->len, ==, 1);
 }
 
-static SecretCollection *
-login_collection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  SecretCollection *collection;
-
-  g_assert_no_error (error);
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (collection);
-  return collection;
-}
-
-static void
-lock_keyring (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretCollection) collection = login_collection ();
-  g_autoptr(SecretService) service = secret_collection_get_service (collection) ?
-    g_object_ref (secret_collection_get_service (collection)) : NULL;
-  GList objects = { collection, NULL, NULL };
-
-  g_assert_cmpint (secret_service_lock_sync (service, &objects, NULL, NULL, &error), ==, 1);
-  g_assert_no_error (error);
-}
-
-/* Unlocks the login keyring with its password, the way the login manager
- * does: through gnome-keyring's private D-Bus interface for exactly this,
- * with the password sent over a "plain" session of the bus that only this
- * test's session can reach. */
-static void
-unlock_keyring_with_password (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(SecretCollection) collection = login_collection ();
-  g_autoptr(GVariant) opened = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  const char *password = g_getenv ("WC_TEST_KEYRING_PASSWORD");
-  const char *session = NULL;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (password);
-
-  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                        "org.freedesktop.Secret.Service", "OpenSession",
-                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
-                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                        NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (opened, "(v&o)", NULL, &session);
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                       "UnlockWithMasterPassword",
-                                       g_variant_new ("(o(o@ay@ays))",
-                                                      g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
-                                                      session,
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
-                                                                                 strlen (password), 1),
-                                                      "text/plain"),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
 /* Stands in for the user turning down the keyring's password dialog: it
  * presses Escape in the real gcr-prompter window once it shows. */
 static gboolean
@@ -610,7 +516,7 @@ test_locked (Fixture       *f,
   guint closer;
 
   add (f, a);
-  lock_keyring ();
+  keyring_test_lock ();
 
   tokens = list (f, &error);
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
@@ -640,7 +546,7 @@ test_locked (Fixture       *f,
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_UNLOCK_REFUSED);
   g_clear_error (&error);
 
-  unlock_keyring_with_password ();
+  keyring_test_unlock_with_password ();
   tokens = list (f, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tokens->len, ==, 1);
@@ -659,11 +565,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  if (g_getenv ("WC_TEST_KEYRING_PASSWORD") == NULL)
-    {
-      g_printerr ("run this test through tests/run-in-session\n");
-      return 1;
-    }
+  if (!keyring_test_in_session ())
+    return 1;
 
 #define ADD(path, func) \
   g_test_add ("/token-store/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
