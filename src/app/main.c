@@ -9,9 +9,11 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(WcApplication) app = NULL;
+  const char *localedir = g_getenv ("WC_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* WC_LOCALEDIR points an uninstalled build at its own catalogues. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -10,7 +10,7 @@
 #include "wc-qr.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 struct _WcAddTokenDialog
 {

@@ -4,7 +4,7 @@
 #include "wc-ui-util.h"
 #include "wc-tls.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 struct _WcConnectPage

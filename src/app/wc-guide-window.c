@@ -3,7 +3,7 @@
 #include "wc-guide-window.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 /* The contact from the portal's notice, for when /status has none. */
 #define DEFAULT_SUPPORT_PHONE "0120-69-5090"

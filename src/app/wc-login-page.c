@@ -8,7 +8,7 @@
 #include "wc-error.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 struct _WcLoginPage

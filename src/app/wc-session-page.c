@@ -9,7 +9,7 @@
 #include "wc-session-page.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 struct _WcSessionPage
 {

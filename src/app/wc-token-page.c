@@ -9,7 +9,7 @@
 #include "wc-error.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #define DEFAULT_CLEAR_SECONDS 30
 

@@ -7,7 +7,7 @@
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #define QUIET_ZONE 4        /* modules of white around the code */

@@ -6,7 +6,7 @@
 #include "wc-ui-util.h"
 #include "wc-secret.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 struct _WcTokenRow

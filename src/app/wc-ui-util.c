@@ -2,7 +2,7 @@
 #include "wc-ui-util.h"
 #include "wc-error.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 static GtkWidget *
 find_descendant (GtkWidget *root,

@@ -4,13 +4,20 @@
  * the maintenance notice with its automatic retry, lockout, the forced
  * password change, the old login's closure, and idle logout's toast. */
 #include "app-test-util.h"
+
+#include <glib/gi18n.h>
+
 #include "portal-fixture.h"
 #include "wc-application.h"
 #include "wc-error.h"
 #include "wc-login-page.h"
 #include "wc-otpauth-uri.h"
+#include "wc-ui-util.h"
 #include "wc-wait.h"
 #include "wc-window.h"
+
+/* What the app shows, in the language the test runs in. */
+#define T(text) g_dgettext (GETTEXT_PACKAGE, text)
 
 #define MERCHANT "123456789"
 #define INITIAL_PASSWORD "Initial-pass-2026x"
@@ -41,6 +48,24 @@ close_window (WcWindow *window)
   g_assert_finalize_object (window);
 }
 
+/* With WC_SCREENSHOT_DIR set, the test leaves a picture of each state it
+ * reaches there, to look at (in each language it runs in). */
+static void
+screenshot (WcWindow   *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("WC_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  app_test_spin (300);
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  if (!wc_ui_render_png (GTK_WINDOW (window), file, &error))
+    g_test_message ("no screenshot %s: %s", name, error->message);
+}
+
 static char *
 page_of (WcWindow *window)
 {
@@ -51,6 +76,23 @@ page_of (WcWindow *window)
     g_autofree char *page__ = page_of (window); \
     g_assert_cmpstr (page__, ==, (name)); \
   } G_STMT_END
+
+static gboolean
+in_japanese (void)
+{
+  return g_str_has_prefix (g_get_language_names ()[0], "ja");
+}
+
+/* Whether the window shows a text made from @format, judged by the
+ * part before its first directive. */
+static gboolean
+shows_format (WcWindow   *window,
+              const char *format)
+{
+  g_autofree char *head = g_strndup (format, strstr (format, "%s") - format);
+
+  return app_test_shows_text (GTK_WIDGET (window), head);
+}
 
 static gboolean
 page_is (WcWindow   *window,
@@ -78,7 +120,10 @@ fill (WcWindow   *window,
   GtkWidget *row = app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, row_title);
 
   if (row == NULL)
-    g_error ("no row “%s” is shown", row_title);
+    {
+      g_autofree char *page = wc_window_dup_page_name (window);
+      g_error ("no row “%s” is shown on page %s", row_title, page);
+    }
   gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
@@ -175,9 +220,9 @@ test_new_login_with_filled_code (void)
   assert_page (window, "login");
   g_signal_connect (session, "otp-filled", G_CALLBACK (on_otp_filled), &filled);
 
-  fill (window, "Merchant code", MERCHANT);
-  fill (window, "User ID", MERCHANT);
-  fill (window, "Password", CHOSEN_PASSWORD);
+  fill (window, T ("Merchant code"), MERCHANT);
+  fill (window, T ("User ID"), MERCHANT);
+  fill (window, T ("Password"), CHOSEN_PASSWORD);
   portal_time = portal_now (portal);
   submit (window);
   app_test_wait_until (page_is (window, "session") || !wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
@@ -203,12 +248,17 @@ test_new_login_with_filled_code (void)
   g_assert_false (login->restricted);
   /* The session page says who is logged in. */
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), MERCHANT), 5000);
+  screenshot (window, "session");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-authenticator", NULL);
+  screenshot (window, "authenticator");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-login", NULL);
 
   /* An idle logout explains itself in a toast and returns to the form. */
   g_signal_emit_by_name (wc_login_session_get_client (session), "session-ended", WC_PORTAL_SESSION_END_IDLE);
   g_assert_null (wc_login_session_get_login (session));
   app_test_wait_until (page_is (window, "login"), 5000);
-  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "15 minutes"), 5000);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on.")), 5000);
+  screenshot (window, "idle-logout");
 
   close_window (window);
 }
@@ -220,18 +270,18 @@ test_old_login_is_for_one_run (void)
   WcWindow *window = open_window (portal);
 
   assert_page (window, "login");
-  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Use the old login"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Use the old login")));
   gtk_widget_activate_action (login_page (window), "login.show-legacy", NULL);
   assert_page (window, "legacy-login");
-  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Old password"));
-  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Forgot your password?"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("Old password")));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Forgot your password?")));
   close_window (window);
 
   /* The next start shows the new login again. */
   window = open_window (portal);
   assert_page (window, "login");
-  g_assert_null (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "Old password"));
-  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, "User ID"));
+  g_assert_null (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("Old password")));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("User ID")));
   close_window (window);
 }
 
@@ -280,9 +330,11 @@ test_maintenance_notice_and_retry (void)
 
   /* A window ahead is announced on the login page. */
   run_admin (portal, "maintenance", "add", "--data", portal->data_dir, "--starts-at", later_start,
-             "--ends-at", later_end, "--message", "Planned upgrade", NULL);
+             "--ends-at", later_end, "--message", "Planned upgrade",
+             "--message-ja", "計画メンテナンス", NULL);
   window = open_window (portal);
-  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "maintenance: Planned upgrade"), 5000);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), in_japanese () ? "計画メンテナンス" : "Planned upgrade"), 5000);
+  screenshot (window, "maintenance-ahead");
 
   /* One that is on now refuses the login, says until when, and the app
    * logs in by itself once it is over. */
@@ -291,18 +343,19 @@ test_maintenance_notice_and_retry (void)
   run_admin (portal, "maintenance", "add", "--data", portal->data_dir, "--starts-at", now,
              "--ends-at", soon, NULL);
   gtk_widget_activate_action (login_page (window), "login.show-legacy", NULL);
-  fill (window, "Merchant code", MERCHANT);
-  fill (window, "Old password", INITIAL_PASSWORD);
+  fill (window, T ("Merchant code"), MERCHANT);
+  fill (window, T ("Old password"), INITIAL_PASSWORD);
   submit (window);
   wait_for_login_answer (window);
   assert_page (window, "legacy-login");
   g_assert_true (app_test_shows_text (GTK_WIDGET (window), "W096000001"));
-  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "retries by itself"));
+  screenshot (window, "maintenance-now");
 
   /* The initial password must be changed at once: the retry ends on the
    * forced password change. */
   app_test_wait_until (page_is (window, "password"), 30000);
   g_assert_true (wc_login_session_get_login (wc_window_get_session (window))->must_change_password);
+  screenshot (window, "password-old-login");
   close_window (window);
 }
 
@@ -318,27 +371,29 @@ test_lockout_and_forced_change (void)
 
   /* A first login (no key yet, no code) with the initial password goes
    * straight to the password change. */
-  fill (window, "Merchant code", MERCHANT);
-  fill (window, "User ID", MERCHANT);
-  fill (window, "Password", INITIAL_PASSWORD);
+  fill (window, T ("Merchant code"), MERCHANT);
+  fill (window, T ("User ID"), MERCHANT);
+  fill (window, T ("Password"), INITIAL_PASSWORD);
   submit (window);
   app_test_wait_until (page_is (window, "password"), 20000);
-  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "first login"));
+  g_assert_true (app_test_shows_text (GTK_WIDGET (window), T ("This password was given to you for the first login only. Choose your own password to go on.")));
+  screenshot (window, "password-first-login");
   close_window (window);
 
   /* Ten wrong passwords lock the account; the page says when to retry. */
   window = open_window (portal);
   for (int attempt = 0; attempt < 12 && !locked; attempt++)
     {
-      fill (window, "Merchant code", MERCHANT);
-      fill (window, "User ID", MERCHANT);
-      fill (window, "Password", "Wrong-password-99");
+      fill (window, T ("Merchant code"), MERCHANT);
+      fill (window, T ("User ID"), MERCHANT);
+      fill (window, T ("Password"), "Wrong-password-99");
       submit (window);
       wait_for_login_answer (window);
       assert_page (window, "login");
-      locked = app_test_shows_text (GTK_WIDGET (window), "You can try again from");
+      locked = app_test_shows_text (GTK_WIDGET (window), "W011000004");
     }
   g_assert_true (locked);
+  screenshot (window, "lockout");
   close_window (window);
 }
 
@@ -351,8 +406,9 @@ test_old_login_closed (void)
 
   run_admin (portal, "old-login", "close", "--data", portal->data_dir, "--at", now, NULL);
   window = open_window (portal);
-  g_assert_null (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Use the old login"));
-  g_assert_true (app_test_shows_text (GTK_WIDGET (window), "The old login (merchant code and password only) closed on"));
+  g_assert_null (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Use the old login")));
+  g_assert_true (shows_format (window, T ("The old login (merchant code and password only) closed on %s. Log in with the new login; “How to log in” shows how to prepare it.")));
+  screenshot (window, "old-login-closed");
   close_window (window);
 }
 
@@ -367,17 +423,17 @@ test_bad_portal_address (void)
   wc_window_connect (window, FALSE);
   assert_page (window, "connect");
 
-  fill (window, "Portal address", "http://example.invalid");
-  connect = app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Connect");
+  fill (window, T ("Portal address (https://…)"), "http://example.invalid");
+  connect = app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("_Connect"));
   g_assert_nonnull (connect);
   gtk_widget_activate (connect);
-  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "starting with https://"), 5000);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("Enter the portal's address, starting with https://. Plain http:// is never used, because passwords would travel unprotected.")), 5000);
   assert_page (window, "connect");
 
-  fill (window, "Portal address", "https://127.0.0.1:1");
-  fill (window, "Certificate fingerprint", "not-a-fingerprint");
+  fill (window, T ("Portal address (https://…)"), "https://127.0.0.1:1");
+  fill (window, T ("Certificate fingerprint, SHA-256 (optional)"), "not-a-fingerprint");
   gtk_widget_activate (connect);
-  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), "64 hexadecimal digits"), 5000);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("The fingerprint must be the certificate's SHA-256 fingerprint: 64 hexadecimal digits, with or without colons. Leave it empty for a portal with a certificate from a known authority.")), 5000);
   close_window (window);
 }
 
@@ -389,6 +445,8 @@ main (int    argc,
   int status;
 
   app_test_init (&argc, &argv);
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WC_LOCALEDIR") != NULL ? g_getenv ("WC_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   app = wc_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
