@@ -8,10 +8,12 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "wc-error.h"
 #include "wc-otpauth-uri.h"
+#include "wc-portal-client.h"
 #include "wc-qr.h"
 #include "wc-token-store.h"
 #include "wc-wait.h"
@@ -182,6 +184,8 @@ json_add_token (JsonBuilder *builder,
     }
   json_builder_set_member_name (builder, "readable");
   json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "state");
+  json_builder_add_string_value (builder, wc_token_state_to_string (wc_token_get_state (token)));
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, wc_otp_type_to_string (wc_token_get_otp_type (token)));
   json_builder_set_member_name (builder, "algorithm");
@@ -258,9 +262,25 @@ cmd_list (int    argc,
       WcToken *token = g_ptr_array_index (tokens, i);
 
       if (wc_token_is_readable (token))
-        g_print ("%s  %s  %s\n", wc_token_get_uuid (token),
-                 wc_otp_type_to_string (wc_token_get_otp_type (token)),
-                 wc_token_get_label (token));
+        {
+          const char *state = NULL;
+
+          switch (wc_token_get_state (token))
+            {
+            /* TRANSLATORS: after a token in "webcollect-otp list": its new
+             * key was issued but the portal has not confirmed it yet. */
+            case WC_TOKEN_STATE_PENDING: state = _("(pending)"); break;
+            /* TRANSLATORS: after a token in "webcollect-otp list": a new
+             * key replaces it once the portal confirms that one. */
+            case WC_TOKEN_STATE_SUPERSEDED: state = _("(superseded)"); break;
+            case WC_TOKEN_STATE_ACTIVE:
+            default: break;
+            }
+          g_print ("%s  %s  %s%s%s\n", wc_token_get_uuid (token),
+                   wc_otp_type_to_string (wc_token_get_otp_type (token)),
+                   wc_token_get_label (token), state != NULL ? "  " : "",
+                   state != NULL ? state : "");
+        }
       else
         {
           /* TRANSLATORS: listed instead of a token the keyring holds but
@@ -589,6 +609,126 @@ cmd_qr (int    argc,
   return WC_CLI_EXIT_OK;
 }
 
+/* Reads one password from standard input, without echo on a terminal. */
+static WcSecret *
+read_password (GError **error)
+{
+  g_autoptr(WcSecret) text = NULL;
+  struct termios saved, quiet;
+  gboolean restore = FALSE;
+  const char *data;
+  gsize len;
+
+  if (isatty (STDIN_FILENO))
+    {
+      g_printerr ("%s\n", _("Type the old password, then press Enter and Ctrl+D:"));
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          quiet = saved;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          restore = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+  text = read_stdin_secret (error);
+  if (restore)
+    tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  if (text == NULL)
+    return NULL;
+
+  data = wc_secret_get_text (text);
+  len = wc_secret_get_size (text);
+  if (len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Standard input is empty: pipe in the old password"));
+      return NULL;
+    }
+  if (memchr (data, '\0', len) != NULL || memchr (data, '\n', len) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("Standard input must hold the password alone, on one line"));
+      return NULL;
+    }
+  return g_steal_pointer (&text);
+}
+
+static int
+cmd_tablet_check (int    argc,
+                  char **argv)
+{
+  g_autofree char *portal = NULL;
+  g_autofree char *fingerprint = NULL;
+  GOptionEntry entries[] = {
+    { "portal", 0, 0, G_OPTION_ARG_STRING, &portal, N_("The portal’s https:// address"), N_("URL") },
+    { "fingerprint", 0, 0, G_OPTION_ARG_STRING, &fingerprint, N_("The SHA-256 fingerprint of the portal’s certificate, when it has a self-signed one"), N_("FP") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("MERCHANT_CODE"));
+  g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcPortalLogin) login = NULL;
+  g_autoptr(WcSecret) password = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  const char *merchant_code;
+  const char *code;
+  int status = WC_CLI_EXIT_OK;
+
+  g_option_context_set_summary (context,
+    _("Check that the tablet (iPad) login accepts the old password of MERCHANT_CODE, read from standard input. The portal refuses an old password that is more than 90 days old (T042000005)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (argc != 2)
+    return fail (WC_CLI_EXIT_USAGE, _("Name one merchant code: webcollect-otp tablet-check --portal URL MERCHANT_CODE"));
+  if (portal == NULL)
+    return fail (WC_CLI_EXIT_USAGE, _("Give the portal’s address with --portal URL"));
+  merchant_code = argv[1];
+
+  client = wc_portal_client_new (portal, fingerprint, &error);
+  if (client == NULL)
+    return fail (WC_CLI_EXIT_USAGE, error->message);
+
+  password = read_password (&error);
+  if (password == NULL)
+    return fail (WC_CLI_EXIT_INVALID_INPUT, error->message);
+
+  wc_wait_init (&wait);
+  wc_portal_client_tablet_login_async (client, merchant_code, wc_secret_get_text (password),
+                                       NULL, wc_wait_done, &wait);
+  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
+  g_clear_pointer (&password, wc_secret_unref);
+
+  if (login == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      code = wc_portal_error_get_code (error);
+      if (g_strcmp0 (code, "T042000005") == 0)
+        return fail (WC_CLI_EXIT_REFUSED,
+                     _("The old password is more than 90 days old, so the tablet (iPad) login is refused (T042000005). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works again."));
+      if (g_strcmp0 (code, "T042000006") == 0)
+        return fail (WC_CLI_EXIT_REFUSED,
+                     _("The old password is a first or temporary password, so the tablet (iPad) login is refused (T042000006). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works."));
+
+      /* TRANSLATORS: the portal's message, then its ten-character code. */
+      message = g_strdup_printf (_("%s (%s)"), error->message, code != NULL ? code : "");
+      if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_REJECTED)
+          || g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_LOCKED))
+        return fail (WC_CLI_EXIT_REFUSED, message);
+      return fail (WC_CLI_EXIT_FAILURE, message);
+    }
+
+  /* The check is done; the session it opened is not needed. */
+  wc_wait_clear (&wait);
+  wc_wait_init (&wait);
+  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
+  if (!wc_portal_client_finish (client, wc_wait_result (&wait), &error))
+    g_debug ("logout after the tablet check failed: %s", error->message);
+
+  g_print (_("The tablet login works for %s.\n"), merchant_code);
+  return WC_CLI_EXIT_OK;
+}
+
 typedef struct {
   const char *name;
   int (*run) (int argc, char **argv);
@@ -602,6 +742,7 @@ static const Command commands[] = {
   { "remove", cmd_remove, N_("Delete a token from the keyring") },
   { "show-uri", cmd_show_uri, N_("Print a token’s otpauth:// URI") },
   { "qr", cmd_qr, N_("Show a token as a QR code") },
+  { "tablet-check", cmd_tablet_check, N_("Check that the tablet login accepts the old password on standard input") },
 };
 
 static void
@@ -614,7 +755,7 @@ print_usage (FILE *out)
                           _("One-time passwords from the keyring, for scripts and terminals."));
   g_string_append_printf (text, "\n%s\n", _("Commands:"));
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+    g_string_append_printf (text, "  %-13s %s\n", commands[i].name, _(commands[i].summary));
   g_string_append_printf (text, "\n%s\n", _("Run “webcollect-otp COMMAND --help” for the options of a command."));
   g_string_append_printf (text, "\n%s\n", _("Exit status:"));
   g_string_append_printf (text, "  0  %s\n", _("success"));
@@ -624,6 +765,7 @@ print_usage (FILE *out)
   g_string_append_printf (text, "  4  %s\n", _("the query matches more than one token"));
   g_string_append_printf (text, "  5  %s\n", _("invalid input (URI, QR image or parameters)"));
   g_string_append_printf (text, "  6  %s\n", _("the keyring is unavailable or locked"));
+  g_string_append_printf (text, "  7  %s\n", _("the portal refused the login"));
   g_string_append_printf (text, "\n%s\n", _("Secrets are read from standard input or image files only, never from arguments."));
 
   if (out == stdout)

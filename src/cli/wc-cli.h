@@ -15,6 +15,7 @@ typedef enum {
   WC_CLI_EXIT_AMBIGUOUS = 4,
   WC_CLI_EXIT_INVALID_INPUT = 5,
   WC_CLI_EXIT_KEYRING_UNAVAILABLE = 6,
+  WC_CLI_EXIT_REFUSED = 7,            /* the portal refused the login */
 } WcCliExit;
 
 int wc_cli_main (int    argc,

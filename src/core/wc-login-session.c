@@ -287,6 +287,8 @@ wc_login_session_pick_token (GPtrArray  *tokens,
                              const char *user_id)
 {
   g_autofree char *account = NULL;
+  WcToken *superseded = NULL;
+  WcToken *pending = NULL;
 
   g_return_val_if_fail (tokens != NULL, NULL);
   g_return_val_if_fail (merchant_code != NULL && user_id != NULL, NULL);
@@ -296,12 +298,30 @@ wc_login_session_pick_token (GPtrArray  *tokens,
     {
       WcToken *token = g_ptr_array_index (tokens, i);
 
-      if (wc_token_is_readable (token)
-          && wc_token_get_otp_type (token) == WC_OTP_TYPE_TOTP
-          && g_strcmp0 (wc_token_get_account (token), account) == 0)
-        return token;
+      if (!wc_token_is_readable (token)
+          || wc_token_get_otp_type (token) != WC_OTP_TYPE_TOTP
+          || g_strcmp0 (wc_token_get_account (token), account) != 0)
+        continue;
+
+      /* An active key wins. A superseded one is the key the portal still
+       * accepts while its replacement waits for activation, so it comes
+       * before the pending one, which serves only a first enrollment. */
+      switch (wc_token_get_state (token))
+        {
+        case WC_TOKEN_STATE_ACTIVE:
+          return token;
+        case WC_TOKEN_STATE_SUPERSEDED:
+          if (superseded == NULL)
+            superseded = token;
+          break;
+        case WC_TOKEN_STATE_PENDING:
+        default:
+          if (pending == NULL)
+            pending = token;
+          break;
+        }
     }
-  return NULL;
+  return superseded != NULL ? superseded : pending;
 }
 
 char *

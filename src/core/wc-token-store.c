@@ -6,7 +6,9 @@
  * per-item round trips. An item that cannot be understood becomes an
  * unreadable WcToken in the list: it is reported, never hidden, and never
  * deleted except by an explicit remove. Updates rewrite attributes only,
- * so no failure can overwrite a stored key. */
+ * so no failure can overwrite a stored key. A token's state (active,
+ * pending, superseded) is the "state" attribute; items written before
+ * there were states have none and are active. */
 #include "wc-token-store.h"
 #include "wc-error.h"
 #include "wc-keyring.h"
@@ -39,6 +41,7 @@ typedef enum {
   OP_ADD,
   OP_UPDATE,
   OP_RENAME,
+  OP_SET_STATE,
   OP_REMOVE,
   OP_NEXT_HOTP,
   OP_UNLOCK,
@@ -76,6 +79,7 @@ token_schema (void)
       { "digits", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
       { "period", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
       { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "state", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     }
   };
@@ -150,6 +154,8 @@ attributes_for (WcToken *token)
                        g_strdup_printf ("%u", wc_token_get_period (token)));
   g_hash_table_insert (attributes, (char *) "counter",
                        g_strdup_printf ("%" G_GUINT64_FORMAT, wc_token_get_counter (token)));
+  g_hash_table_insert (attributes, (char *) "state",
+                       g_strdup (wc_token_state_to_string (wc_token_get_state (token))));
   return attributes;
 }
 
@@ -211,6 +217,7 @@ token_from_item (SecretItem *item)
   const char *attr;
   WcOtpType type;
   WcOtpAlgorithm algorithm;
+  WcTokenState state = WC_TOKEN_STATE_ACTIVE;
   guint64 number;
   gsize len = 0;
   const char *data;
@@ -249,6 +256,11 @@ token_from_item (SecretItem *item)
   if (!parse_number (g_hash_table_lookup (attributes, "counter"), G_MAXINT64, &number))
     return unreadable_attribute (uuid, item, "counter");
   wc_token_set_counter (token, number);
+
+  attr = g_hash_table_lookup (attributes, "state");
+  if (attr != NULL && !wc_token_state_from_string (attr, &state))
+    return unreadable_attribute (uuid, item, "state");
+  wc_token_set_state (token, state);
 
   value = secret_item_get_secret (item);
   if (value == NULL)
@@ -542,6 +554,7 @@ on_label_set (GObject      *source,
                 "digits", wc_token_get_digits (op->updated),
                 "period", wc_token_get_period (op->updated),
                 "counter", wc_token_get_counter (op->updated),
+                "state", wc_token_get_state (op->updated),
                 NULL);
 
   if (op->kind == OP_NEXT_HOTP)
@@ -890,6 +903,7 @@ run_op (GTask *task)
     case OP_ADD:
     case OP_UPDATE:
     case OP_RENAME:
+    case OP_SET_STATE:
     case OP_NEXT_HOTP:
       {
         g_autoptr(GHashTable) attributes = uuid_attributes (op->token);
@@ -1105,6 +1119,42 @@ wc_token_store_rename_finish (WcTokenStore  *self,
                               GError       **error)
 {
   return propagate_boolean (self, result, wc_token_store_rename_async, error);
+}
+
+/**
+ * wc_token_store_set_state_async:
+ *
+ * Marks a stored token active, pending or superseded. Like a rename it
+ * rewrites the item's attributes only, never its key; @token takes the
+ * new state only once the keyring has it.
+ */
+void
+wc_token_store_set_state_async (WcTokenStore        *self,
+                                WcToken             *token,
+                                WcTokenState         state,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Op *op;
+
+  g_return_if_fail (WC_IS_TOKEN_STORE (self));
+  g_return_if_fail (WC_IS_TOKEN (token));
+  g_return_if_fail (wc_token_is_readable (token));
+  g_return_if_fail (state <= WC_TOKEN_STATE_SUPERSEDED);
+
+  op = op_new (OP_SET_STATE, token);
+  op->updated = wc_token_copy (token);
+  wc_token_set_state (op->updated, state);
+  start_op (self, op, wc_token_store_set_state_async, cancellable, callback, user_data);
+}
+
+gboolean
+wc_token_store_set_state_finish (WcTokenStore  *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return propagate_boolean (self, result, wc_token_store_set_state_async, error);
 }
 
 /**

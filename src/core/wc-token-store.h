@@ -61,6 +61,17 @@ gboolean      wc_token_store_rename_finish       (WcTokenStore         *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);
 
+/* Rewrites the "state" attribute only; the key is never touched. */
+void          wc_token_store_set_state_async     (WcTokenStore         *self,
+                                                  WcToken              *token,
+                                                  WcTokenState          state,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+gboolean      wc_token_store_set_state_finish    (WcTokenStore         *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
+
 void          wc_token_store_remove_async        (WcTokenStore         *self,
                                                   WcToken              *token,
                                                   GCancellable         *cancellable,

@@ -22,6 +22,7 @@ struct _WcToken
   guint digits;
   guint period;
   guint64 counter;
+  WcTokenState state;
   WcSecret *key;
 };
 
@@ -38,6 +39,7 @@ enum {
   PROP_DIGITS,
   PROP_PERIOD,
   PROP_COUNTER,
+  PROP_STATE,
   PROP_READABLE,
   PROP_PROBLEM,
   N_PROPS
@@ -100,6 +102,7 @@ wc_token_get_property (GObject    *object,
     case PROP_DIGITS: g_value_set_uint (value, self->digits); break;
     case PROP_PERIOD: g_value_set_uint (value, self->period); break;
     case PROP_COUNTER: g_value_set_uint64 (value, self->counter); break;
+    case PROP_STATE: g_value_set_enum (value, self->state); break;
     case PROP_READABLE: g_value_set_boolean (value, self->problem == NULL); break;
     case PROP_PROBLEM: g_value_set_string (value, self->problem); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -124,6 +127,7 @@ wc_token_set_property (GObject      *object,
     case PROP_DIGITS: wc_token_set_digits (self, g_value_get_uint (value)); break;
     case PROP_PERIOD: wc_token_set_period (self, g_value_get_uint (value)); break;
     case PROP_COUNTER: wc_token_set_counter (self, g_value_get_uint64 (value)); break;
+    case PROP_STATE: wc_token_set_state (self, g_value_get_enum (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -153,6 +157,8 @@ wc_token_class_init (WcTokenClass *klass)
     g_param_spec_uint ("period", NULL, NULL, 0, G_MAXUINT, WC_OTP_DEFAULT_PERIOD, rw);
   properties[PROP_COUNTER] =
     g_param_spec_uint64 ("counter", NULL, NULL, 0, G_MAXUINT64, 0, rw);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, WC_TYPE_TOKEN_STATE, WC_TOKEN_STATE_ACTIVE, rw);
   properties[PROP_READABLE] = g_param_spec_boolean ("readable", NULL, NULL, TRUE, ro);
   properties[PROP_PROBLEM] = g_param_spec_string ("problem", NULL, NULL, NULL, ro);
 
@@ -231,6 +237,7 @@ wc_token_copy (WcToken *self)
                        "digits", self->digits,
                        "period", self->period,
                        "counter", self->counter,
+                       "state", self->state,
                        NULL);
   copy->problem = g_strdup (self->problem);
   if (self->key != NULL)
@@ -396,6 +403,55 @@ wc_token_set_counter (WcToken *self,
     return;
   self->counter = counter;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTER]);
+}
+
+/**
+ * wc_token_get_state:
+ *
+ * Returns: whether the token is the account's active key, a pending one
+ *   the portal has not confirmed yet, or one a confirmed key replaces.
+ */
+WcTokenState
+wc_token_get_state (WcToken *self)
+{
+  g_return_val_if_fail (WC_IS_TOKEN (self), WC_TOKEN_STATE_ACTIVE);
+  return self->state;
+}
+
+void
+wc_token_set_state (WcToken      *self,
+                    WcTokenState  state)
+{
+  g_return_if_fail (WC_IS_TOKEN (self));
+  g_return_if_fail (state <= WC_TOKEN_STATE_SUPERSEDED);
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static const char * const state_names[] = { "active", "pending", "superseded" };
+
+const char *
+wc_token_state_to_string (WcTokenState state)
+{
+  g_return_val_if_fail (state < G_N_ELEMENTS (state_names), NULL);
+  return state_names[state];
+}
+
+gboolean
+wc_token_state_from_string (const char   *text,
+                            WcTokenState *state)
+{
+  g_return_val_if_fail (state != NULL, FALSE);
+
+  for (guint i = 0; text != NULL && i < G_N_ELEMENTS (state_names); i++)
+    if (strcmp (text, state_names[i]) == 0)
+      {
+        *state = (WcTokenState) i;
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /**

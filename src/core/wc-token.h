@@ -12,6 +12,21 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WcToken, wc_token, WC, TOKEN, GObject)
 
+/* Where a token stands in a key change (see wc-enrollment.h): a pending
+ * key is stored before the portal confirms it, and the key it replaces is
+ * kept, superseded, until then. Tokens from before states existed are
+ * active. */
+typedef enum {
+  WC_TOKEN_STATE_ACTIVE,
+  WC_TOKEN_STATE_PENDING,
+  WC_TOKEN_STATE_SUPERSEDED,
+} WcTokenState;
+
+/* "active", "pending", "superseded": the keyring attribute's values. */
+const char     *wc_token_state_to_string   (WcTokenState    state);
+gboolean        wc_token_state_from_string (const char     *text,
+                                            WcTokenState   *state);
+
 WcToken        *wc_token_new               (void);
 WcToken        *wc_token_new_unreadable    (const char     *uuid,
                                             const char     *label,
@@ -42,6 +57,9 @@ void            wc_token_set_period        (WcToken        *self,
 guint64         wc_token_get_counter       (WcToken        *self);
 void            wc_token_set_counter       (WcToken        *self,
                                             guint64         counter);
+WcTokenState    wc_token_get_state         (WcToken        *self);
+void            wc_token_set_state         (WcToken        *self,
+                                            WcTokenState    state);
 WcSecret       *wc_token_get_key           (WcToken        *self);
 void            wc_token_set_key           (WcToken        *self,
                                             WcSecret       *key);

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "wc-qr.h"
+#include "wc-token-store.h"
+#include "wc-wait.h"
 
 #define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define URI_ALICE "otpauth://totp/ACME:alice?secret=" SECRET_B32 "&issuer=ACME"
@@ -405,6 +407,61 @@ test_unreadable_listed (void)
   assert_status (&r, 0);
 }
 
+/* A token the enrollment left pending or superseded says so in the list;
+ * an active one (also one from before there were states) does not. */
+static void
+test_list_states (void)
+{
+  g_auto(Result) r = { 0 };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(WcTokenStore) store = wc_token_store_new ();
+  g_autoptr(WcToken) token = NULL;
+  g_autoptr(GError) error = NULL;
+
+  clear_keyring ();
+  otp (&r, URI_ALICE "\n", "add", NULL);
+  assert_status (&r, 0);
+  result_clear (&r);
+
+  otp (&r, NULL, "list", NULL);
+  assert_status (&r, 0);
+  g_assert_null (strstr (r.out, "(pending)"));
+  result_clear (&r);
+
+  wc_wait_init (&wait);
+  wc_token_store_lookup_async (store, "ACME:alice", NULL, wc_wait_done, &wait);
+  token = wc_token_store_lookup_finish (store, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  wc_wait_init (&wait);
+  wc_token_store_set_state_async (store, token, WC_TOKEN_STATE_PENDING, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_token_store_set_state_finish (store, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  otp (&r, NULL, "list", NULL);
+  assert_status (&r, 0);
+  g_assert_nonnull (strstr (r.out, "totp  ACME (alice)  (pending)\n"));
+  result_clear (&r);
+  otp (&r, NULL, "list", "--json", NULL);
+  assert_status (&r, 0);
+  g_assert_nonnull (strstr (r.out, "\"state\":\"pending\""));
+  result_clear (&r);
+
+  wc_wait_init (&wait);
+  wc_token_store_set_state_async (store, token, WC_TOKEN_STATE_SUPERSEDED, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_token_store_set_state_finish (store, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+  otp (&r, NULL, "list", NULL);
+  assert_status (&r, 0);
+  g_assert_nonnull (strstr (r.out, "(superseded)"));
+  result_clear (&r);
+
+  /* The key itself was never rewritten. */
+  otp (&r, NULL, "code", "ACME:alice", "--at", "59", NULL);
+  assert_status (&r, 0);
+  g_assert_cmpstr (r.out, ==, "287082\n");
+  clear_keyring ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -423,6 +480,7 @@ main (int    argc,
   g_test_add_func ("/cli/hotp", test_hotp);
   g_test_add_func ("/cli/qr-in-and-out", test_qr_in_and_out);
   g_test_add_func ("/cli/unreadable-listed", test_unreadable_listed);
+  g_test_add_func ("/cli/list-states", test_list_states);
 
   return g_test_run ();
 }
