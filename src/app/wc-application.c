@@ -3,7 +3,7 @@
 #include "wc-application.h"
 #include "wc-window.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 struct _WcApplication
 {
@@ -138,6 +138,7 @@ wc_application_startup (GApplication *application)
   const char *add_accels[] = { "<Control>n", NULL };
   const char *login_accels[] = { "<Alt>1", NULL };
   const char *tokens_accels[] = { "<Alt>2", NULL };
+  const char *help_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (wc_application_parent_class)->startup (application);
 
@@ -147,6 +148,9 @@ wc_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.add-token", add_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-login", login_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-authenticator", tokens_accels);
+  /* What GtkApplication sets when it finds gtk/help-overlay.ui itself;
+   * the window builds the shortcuts window lazily instead. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 
   /* The keyring is reached lazily, on the first call: creating the
    * stores costs nothing and the first frame never waits for D-Bus. */

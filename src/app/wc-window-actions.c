@@ -19,7 +19,7 @@ copy_code_action (GtkWidget  *widget,
       return;
     }
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "authenticator") == 0)
-    wc_token_page_copy_selected (self->token_page);
+    wc_token_page_copy_selected (wc_window_ensure_token_page (self));
 }
 
 static void
@@ -30,7 +30,7 @@ add_token_action (GtkWidget  *widget,
   WcWindow *self = WC_WINDOW (widget);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "authenticator");
-  gtk_widget_activate_action (GTK_WIDGET (self->token_page), "tokens.add", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (wc_window_ensure_token_page (self)), "tokens.add", NULL);
 }
 
 static void
@@ -57,6 +57,30 @@ choose_portal_action (GtkWidget  *widget,
   wc_window_show_connect_page (WC_WINDOW (widget));
 }
 
+/* GtkApplication would build the shortcuts window with every main window,
+ * before its first frame, had it found gtk/help-overlay.ui under the
+ * resource base path; the resource has another name so that it is built
+ * here, the first time it is asked for. wc-application.c gives the
+ * action GTK's usual Ctrl+? shortcut. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/wclogin/WebCollectLogin/wc-help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 show_guide_action (GtkWidget  *widget,
                    const char *action_name,
@@ -78,4 +102,5 @@ wc_window_install_actions (WcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-authenticator", NULL, show_authenticator_action);
   gtk_widget_class_install_action (widget_class, "win.choose-portal", NULL, choose_portal_action);
   gtk_widget_class_install_action (widget_class, "win.show-guide", NULL, show_guide_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 }

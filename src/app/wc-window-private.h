@@ -29,6 +29,10 @@ struct _WcWindow
   AdwViewStack *view_stack;
   AdwViewStackPage *login_view;
   GtkStack *login_stack;
+  AdwBin *token_bin;
+
+  /* The pages, made when first needed (see wc-window.c), NULL until
+   * then. Owned by the stacks above; not references. */
   WcConnectPage *connect_page;
   WcLoginPage *login_page;
   WcPasswordPage *password_page;
@@ -37,6 +41,8 @@ struct _WcWindow
 };
 
 void wc_window_install_actions (WcWindowClass *klass);
+/* The Authenticator tab's page, made on the first call. */
+WcTokenPage *wc_window_ensure_token_page (WcWindow *self);
 /* Shows the page that fits the session's login state. */
 void wc_window_update_login_page (WcWindow *self);
 void wc_window_show_connect_page (WcWindow *self);

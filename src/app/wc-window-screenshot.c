@@ -47,7 +47,10 @@ show_page (WcWindow   *self,
   if (page == NULL || g_str_equal (page, "login"))
     return;
   if (g_str_equal (page, "legacy-login"))
-    wc_login_page_set_legacy (self->login_page, TRUE);
+    {
+      if (self->login_page != NULL)
+        wc_login_page_set_legacy (self->login_page, TRUE);
+    }
   else if (g_str_equal (page, "connect"))
     wc_window_show_connect_page (self);
   else if (g_str_equal (page, "authenticator"))

@@ -1,17 +1,99 @@
 /* wc-window.c: the main window. It connects to the portal the settings
  * name, keeps one WcLoginSession for it, and shows the page that fits the
  * login state. The first frame never waits: the portal and the keyring
- * are reached after the window is up. */
+ * are reached after the window is up, and each page is made when it is
+ * first needed. */
 #include "wc-window-private.h"
 #include "wc-ui-util.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 G_DEFINE_FINAL_TYPE (WcWindow, wc_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void on_login_changed (WcLoginSession *session, GParamSpec *pspec, WcWindow *self);
 static void on_session_ended (WcLoginSession *session, int reason, WcWindow *self);
 static void on_remember_failed (WcLoginSession *session, GError *error, WcWindow *self);
+static void on_connect_requested (WcConnectPage *page, const char *url, const char *fingerprint, WcWindow *self);
+static void on_demo_requested (WcConnectPage *page, WcWindow *self);
+
+/* The pages. A first start shows only the connect page, a later one only
+ * the login page; making, styling and measuring all five pages with the
+ * window took about as long as the rest of the first frame (GtkStack
+ * sizes itself for every page it holds, shown or not). So each page is
+ * made on first use, and then kept. */
+
+static WcConnectPage *
+ensure_connect_page (WcWindow *self)
+{
+  if (self->connect_page == NULL)
+    {
+      self->connect_page = g_object_new (WC_TYPE_CONNECT_PAGE, NULL);
+      g_signal_connect (self->connect_page, "connect", G_CALLBACK (on_connect_requested), self);
+      g_signal_connect (self->connect_page, "demo", G_CALLBACK (on_demo_requested), self);
+      gtk_stack_add_named (self->login_stack, GTK_WIDGET (self->connect_page), "connect");
+    }
+  return self->connect_page;
+}
+
+static WcLoginPage *
+ensure_login_page (WcWindow *self)
+{
+  if (self->login_page == NULL)
+    {
+      self->login_page = g_object_new (WC_TYPE_LOGIN_PAGE, NULL);
+      wc_login_page_set_settings (self->login_page, self->settings);
+      gtk_stack_add_named (self->login_stack, GTK_WIDGET (self->login_page), "login");
+    }
+  return self->login_page;
+}
+
+static WcPasswordPage *
+ensure_password_page (WcWindow *self)
+{
+  if (self->password_page == NULL)
+    {
+      self->password_page = wc_password_page_new ();
+      gtk_stack_add_named (self->login_stack, GTK_WIDGET (self->password_page), "password");
+    }
+  return self->password_page;
+}
+
+static WcSessionPage *
+ensure_session_page (WcWindow *self)
+{
+  if (self->session_page == NULL)
+    {
+      self->session_page = wc_session_page_new ();
+      wc_session_page_set_session (self->session_page, self->session);
+      gtk_stack_add_named (self->login_stack, GTK_WIDGET (self->session_page), "session");
+    }
+  return self->session_page;
+}
+
+WcTokenPage *
+wc_window_ensure_token_page (WcWindow *self)
+{
+  g_return_val_if_fail (WC_IS_WINDOW (self), NULL);
+
+  if (self->token_page == NULL)
+    {
+      self->token_page = g_object_new (WC_TYPE_TOKEN_PAGE,
+                                       "store", wc_application_get_token_store (self->application),
+                                       "settings", self->settings,
+                                       "client", self->session != NULL ? wc_login_session_get_client (self->session) : NULL,
+                                       NULL);
+      adw_bin_set_child (self->token_bin, GTK_WIDGET (self->token_page));
+    }
+  return self->token_page;
+}
+
+/* The tab switcher, a shortcut or an action showed a tab. */
+static void
+on_view_changed (WcWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "authenticator") == 0)
+    wc_window_ensure_token_page (self);
+}
 
 static void
 set_session (WcWindow       *self,
@@ -26,10 +108,17 @@ set_session (WcWindow       *self,
       g_signal_connect (session, "ended", G_CALLBACK (on_session_ended), self);
       g_signal_connect (session, "remember-failed", G_CALLBACK (on_remember_failed), self);
     }
-  wc_login_page_set_session (self->login_page, session);
-  wc_session_page_set_session (self->session_page, session);
-  g_object_set (self->token_page, "client",
-                session != NULL ? wc_login_session_get_client (session) : NULL, NULL);
+  /* A session is shown on the login page first; a page not made yet
+   * takes the session when it is made. */
+  if (session != NULL)
+    ensure_login_page (self);
+  if (self->login_page != NULL)
+    wc_login_page_set_session (self->login_page, session);
+  if (self->session_page != NULL)
+    wc_session_page_set_session (self->session_page, session);
+  if (self->token_page != NULL)
+    g_object_set (self->token_page, "client",
+                  session != NULL ? wc_login_session_get_client (session) : NULL, NULL);
 }
 
 void
@@ -54,13 +143,14 @@ wc_window_update_login_page (WcWindow *self)
       gboolean expired = login->password_expires_at != 0
                          && login->password_expires_at <= wc_portal_client_now (wc_login_session_get_client (self->session));
 
-      wc_password_page_start (self->password_page, self->session,
+      wc_password_page_start (ensure_password_page (self), self->session,
                               expired
                               ? _("Your password has expired. Choose a new one to go on.")
                               : _("This password was given to you for the first login only. Choose your own password to go on."));
       gtk_stack_set_visible_child_name (self->login_stack, "password");
       return;
     }
+  ensure_session_page (self);
   gtk_stack_set_visible_child_name (self->login_stack, "session");
 }
 
@@ -70,7 +160,7 @@ wc_window_show_connect_page (WcWindow *self)
   g_autofree char *url = wc_settings_dup_portal_url (self->settings);
   g_autofree char *fingerprint = wc_settings_dup_portal_fingerprint (self->settings);
 
-  wc_connect_page_set_portal (self->connect_page, url, fingerprint);
+  wc_connect_page_set_portal (ensure_connect_page (self), url, fingerprint);
   gtk_stack_set_visible_child_name (self->login_stack, "connect");
   adw_view_stack_set_visible_child_name (self->view_stack, "login");
 }
@@ -154,8 +244,11 @@ use_portal (WcWindow   *self,
                                   wc_application_get_token_store (self->application),
                                   wc_application_get_credential_store (self->application));
   set_session (self, session);
-  wc_connect_page_set_busy (self->connect_page, NULL);
-  wc_connect_page_set_error (self->connect_page, NULL);
+  if (self->connect_page != NULL)
+    {
+      wc_connect_page_set_busy (self->connect_page, NULL);
+      wc_connect_page_set_error (self->connect_page, NULL);
+    }
   wc_window_update_login_page (self);
 }
 
@@ -174,7 +267,7 @@ on_demo_started (GObject      *source,
   self->connecting--;
   if (demo == NULL)
     {
-      wc_connect_page_set_busy (self->connect_page, NULL);
+      wc_connect_page_set_busy (ensure_connect_page (self), NULL);
       wc_connect_page_set_error (self->connect_page, error->message);
       wc_window_show_connect_page (self);
       return;
@@ -182,7 +275,7 @@ on_demo_started (GObject      *source,
 
   use_portal (self, wc_demo_portal_get_url (demo), wc_demo_portal_get_fingerprint (demo), "demo");
   initial_password = wc_demo_portal_dup_initial_password (demo);
-  wc_login_page_set_demo_credentials (self->login_page, wc_demo_portal_get_merchant_code (demo),
+  wc_login_page_set_demo_credentials (ensure_login_page (self), wc_demo_portal_get_merchant_code (demo),
                                       initial_password);
 }
 
@@ -196,7 +289,8 @@ wc_window_connect (WcWindow *self,
 
   mode = demo ? WC_PORTAL_MODE_DEMO : wc_settings_get_portal_mode (self->settings);
   self->demo = mode == WC_PORTAL_MODE_DEMO;
-  wc_login_page_set_demo_credentials (self->login_page, NULL, NULL);
+  if (self->login_page != NULL)
+    wc_login_page_set_demo_credentials (self->login_page, NULL, NULL);
 
   switch (mode)
     {
@@ -263,7 +357,7 @@ wc_window_dup_page_name (WcWindow *self)
   if (g_strcmp0 (view, "authenticator") == 0)
     return g_strdup (view);
   page = gtk_stack_get_visible_child_name (self->login_stack);
-  if (g_strcmp0 (page, "login") == 0 && wc_login_page_get_legacy (self->login_page))
+  if (g_strcmp0 (page, "login") == 0 && self->login_page != NULL && wc_login_page_get_legacy (self->login_page))
     return g_strdup ("legacy-login");
   return g_strdup (page);
 }
@@ -272,7 +366,8 @@ gboolean
 wc_window_is_busy (WcWindow *self)
 {
   g_return_val_if_fail (WC_IS_WINDOW (self), FALSE);
-  return self->connecting > 0 || wc_login_page_is_busy (self->login_page);
+  return self->connecting > 0
+         || (self->login_page != NULL && wc_login_page_is_busy (self->login_page));
 }
 
 /* The window. */
@@ -296,6 +391,12 @@ wc_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_WINDOW);
+  /* The pages went with the stacks that held them. */
+  self->connect_page = NULL;
+  self->login_page = NULL;
+  self->password_page = NULL;
+  self->session_page = NULL;
+  self->token_page = NULL;
   G_OBJECT_CLASS (wc_window_parent_class)->dispose (object);
 }
 
@@ -321,24 +422,13 @@ wc_window_class_init (WcWindowClass *klass)
   object_class->finalize = wc_window_finalize;
   window_class->close_request = wc_window_close_request;
 
-  g_type_ensure (WC_TYPE_CONNECT_PAGE);
-  g_type_ensure (WC_TYPE_LOGIN_PAGE);
-  g_type_ensure (WC_TYPE_PASSWORD_PAGE);
-  g_type_ensure (WC_TYPE_SESSION_PAGE);
-  g_type_ensure (WC_TYPE_TOKEN_PAGE);
-
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, login_view);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, login_stack);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, connect_page);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, login_page);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, password_page);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, session_page);
-  gtk_widget_class_bind_template_child (widget_class, WcWindow, token_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
-  gtk_widget_class_bind_template_callback (widget_class, on_demo_requested);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, token_bin);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   wc_window_install_actions (klass);
 }
@@ -361,10 +451,5 @@ wc_window_new (WcApplication *application)
   self->application = g_object_ref (application);
   self->settings = g_object_ref (wc_application_get_settings (application));
   wc_settings_bind_window (self->settings, self);
-  wc_login_page_set_settings (self->login_page, self->settings);
-  g_object_set (self->token_page,
-                "store", wc_application_get_token_store (application),
-                "settings", self->settings,
-                NULL);
   return self;
 }
