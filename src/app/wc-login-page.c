@@ -6,6 +6,7 @@
  * by itself when the maintenance ends, as long as the form is unchanged. */
 #include "wc-login-page.h"
 #include "wc-error.h"
+#include "wc-migration-wizard.h"
 #include "wc-ui-util.h"
 
 #include <glib/gi18n-lib.h>
@@ -46,6 +47,7 @@ struct _WcLoginPage
   GtkWidget *legacy_link;
   GtkLabel *legacy_note_label;
   GtkWidget *legacy_links;
+  GtkButton *migrate_link;
 };
 
 G_DEFINE_FINAL_TYPE (WcLoginPage, wc_login_page, ADW_TYPE_BIN)
@@ -365,6 +367,10 @@ on_logged_in (GObject      *source,
       wc_login_page_show_notice (self, NULL, NULL);
       mark_field (self, NULL);
       clear_passwords (self);
+      /* The merchant still logs in the old way and has no key: that is
+       * what the switch to the new login is for. */
+      if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY && !login->otp_enrolled && !login->restricted)
+        gtk_widget_activate_action (GTK_WIDGET (self), "login.migrate", NULL);
       return;
     }
 
@@ -558,6 +564,48 @@ reset_password_action (GtkWidget  *widget,
                                                 self->cancellable, on_reset_requested, self);
 }
 
+/* The switch to the new login. */
+
+static void
+update_migrate_link (WcLoginPage *self)
+{
+  guint step = self->settings != NULL ? wc_settings_get_migration_step (self->settings) : 0;
+  g_autofree char *label = NULL;
+
+  if (step == 0)
+    {
+      gtk_button_set_label (self->migrate_link, _("Switch to the new login"));
+      return;
+    }
+  /* Translators: "step 2 of 4". */
+  label = g_strdup_printf (_("Resume switching to the new login (step %u of %u)"), step, WC_MIGRATION_WIZARD_STEPS);
+  gtk_button_set_label (self->migrate_link, label);
+}
+
+static void
+migrate_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (widget);
+  WcPortalLogin *login;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *merchant = NULL;
+  WcMigrationWizard *wizard;
+
+  if (self->session == NULL || self->settings == NULL)
+    return;
+  login = wc_login_session_get_login (self->session);
+  if (login != NULL && login->user != NULL)
+    merchant = g_strdup (login->user->merchant_code);
+  else if (wc_settings_get_migration_step (self->settings) == 0)
+    merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy ? self->legacy_merchant_row
+                                                                                          : self->merchant_row))));
+  wizard = wc_migration_wizard_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                    self->session, self->settings, merchant);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 /* Setup. */
 
 void
@@ -578,6 +626,9 @@ wc_login_page_set_settings (WcLoginPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->merchant_row), merchant);
   gtk_editable_set_text (GTK_EDITABLE (self->legacy_merchant_row), merchant);
   gtk_editable_set_text (GTK_EDITABLE (self->user_row), user);
+  g_signal_connect_object (wc_settings_get_gsettings (settings), "changed::migration-step",
+                           G_CALLBACK (update_migrate_link), self, G_CONNECT_SWAPPED);
+  update_migrate_link (self);
 }
 
 void
@@ -731,6 +782,7 @@ wc_login_page_class_init (WcLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_link);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_note_label);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_links);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, migrate_link);
   gtk_widget_class_bind_template_callback (widget_class, on_row_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
@@ -738,6 +790,7 @@ wc_login_page_class_init (WcLoginPageClass *klass)
   gtk_widget_class_install_action (widget_class, "login.show-legacy", NULL, show_legacy_action);
   gtk_widget_class_install_action (widget_class, "login.show-new", NULL, show_new_action);
   gtk_widget_class_install_action (widget_class, "login.reset-password", NULL, reset_password_action);
+  gtk_widget_class_install_action (widget_class, "login.migrate", NULL, migrate_action);
 }
 
 static void

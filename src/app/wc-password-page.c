@@ -191,10 +191,10 @@ update_policy_texts (WcPasswordPage *self)
   g_autofree char *max_length_text = NULL;
   g_autofree char *history_text = NULL;
 
-  length_text = g_strdup_printf (ngettext ("At least %u character", "At least %u characters", min_length),
+  length_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "At least %u character", "At least %u characters", min_length),
                                  min_length);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->length_row), length_text);
-  max_length_text = g_strdup_printf (ngettext ("At most %u character", "At most %u characters", max_length),
+  max_length_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "At most %u character", "At most %u characters", max_length),
                                      max_length);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->max_length_row), max_length_text);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->classes_row),
@@ -205,7 +205,7 @@ update_policy_texts (WcPasswordPage *self)
                                  : _("Not the same as the merchant code"));
 
   if (status != NULL && status->password_history > 0)
-    history_text = g_strdup_printf (ngettext ("Must differ from your last %u password",
+    history_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Must differ from your last %u password",
                                               "Must differ from your last %u passwords",
                                               status->password_history),
                                     status->password_history);

@@ -7,7 +7,11 @@
  * while the page is on screen; it never asks the portal, so it does not
  * keep the session alive by itself. */
 #include "wc-session-page.h"
+#include "wc-login-page.h"
+#include "wc-password-page.h"
+#include "wc-tablet-care.h"
 #include "wc-ui-util.h"
+#include "wc-users-page.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -20,6 +24,12 @@ struct _WcSessionPage
   GCancellable *cancellable;
   /* The GET /session of the current login, cancelled when it changes. */
   GCancellable *info_cancellable;
+  /* Tablet password care: the old password's age and its reminders. */
+  WcTabletCare *tablet_care;
+  guint tablet_check_id;
+  GtkWidget *tablet_box;
+  GtkLabel *tablet_label;
+  GtkWindow *tablet_dialog;
   guint tick_id;
   gboolean busy;
 
@@ -38,6 +48,7 @@ struct _WcSessionPage
   AdwActionRow *legacy_row;
   GtkBox *account_area;
   GtkSpinner *spinner;
+  WcUsersPage *users_page;      /* in account_area, for a main user only */
 };
 
 G_DEFINE_FINAL_TYPE (WcSessionPage, wc_session_page, ADW_TYPE_BIN)
@@ -83,7 +94,7 @@ describe_age (guint days)
 {
   if (days == 0)
     return g_strdup (_("Changed today"));
-  return g_strdup_printf (ngettext ("Changed %u day ago", "Changed %u days ago", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Changed %u day ago", "Changed %u days ago", days), days);
 }
 
 /* The idle countdown. */
@@ -126,6 +137,194 @@ static void
 stop_ticking (WcSessionPage *self)
 {
   g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+/* Tablet password care. The tablet (iPad) payment login uses the old
+ * password, and the portal refuses it with T042000005 once that is more
+ * than 90 days old: from day 80 a reminder shows here, and a desktop
+ * notification goes out once a day while the app runs. */
+
+static void
+on_tablet_care_saved (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The reminder still works from memory; it may only come once more. */
+  if (!wc_tablet_care_save_finish (WC_TABLET_CARE (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The tablet password record was not saved: %s", error->message);
+}
+
+static WcTabletCare *
+ensure_tablet_care (WcSessionPage *self)
+{
+  if (self->tablet_care == NULL)
+    self->tablet_care = wc_tablet_care_new (NULL);
+  return self->tablet_care;
+}
+
+static void
+check_tablet_reminder (WcSessionPage *self)
+{
+  WcPortalLogin *login = get_login (self);
+  const char *merchant;
+  gint64 now;
+  int days_left;
+  const char *text;
+
+  if (login == NULL || login->user == NULL || self->tablet_care == NULL)
+    {
+      gtk_widget_set_visible (self->tablet_box, FALSE);
+      return;
+    }
+  merchant = login->user->merchant_code;
+  now = wc_portal_client_now (wc_login_session_get_client (self->session));
+  if (!wc_tablet_care_reminder_due (self->tablet_care, merchant, now))
+    {
+      gtk_widget_set_visible (self->tablet_box, FALSE);
+      return;
+    }
+
+  days_left = wc_tablet_care_get_days_left (self->tablet_care, merchant, now);
+  text = days_left >= 0
+         ? _("The tablet (iPad) login stops working after day 90 with error T042000005. Change the old password now.")
+         : _("The old password is more than 90 days old: the tablet (iPad) login fails with error T042000005 until it is changed. Change the old password now.");
+  gtk_label_set_text (self->tablet_label, text);
+  gtk_widget_set_visible (self->tablet_box, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->tablet_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+
+  if (wc_tablet_care_take_notification (self->tablet_care, merchant, now))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Change the old password"));
+      GApplication *application = g_application_get_default ();
+
+      g_notification_set_body (notification, text);
+      if (application != NULL && g_application_get_is_registered (application))
+        g_application_send_notification (application, "tablet-password", notification);
+      wc_tablet_care_save_async (self->tablet_care, self->cancellable, on_tablet_care_saved, NULL);
+    }
+}
+
+static gboolean
+on_tablet_check (gpointer user_data)
+{
+  check_tablet_reminder (WC_SESSION_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_tablet_care (WcSessionPage             *self,
+                    const WcPortalSessionInfo *info)
+{
+  if (info->legacy_password_changed_at != 0)
+    {
+      wc_tablet_care_update_from_session (ensure_tablet_care (self), info);
+      wc_tablet_care_save_async (self->tablet_care, self->cancellable, on_tablet_care_saved, NULL);
+    }
+  check_tablet_reminder (self);
+  /* Checked on login, then every hour while logged in. */
+  if (self->tablet_check_id == 0)
+    self->tablet_check_id = g_timeout_add_seconds (60 * 60, on_tablet_check, self);
+}
+
+/* The way to the old login's password change: in an old-login session,
+ * the password form right here; otherwise log out, and the window's
+ * login page shows the old login. */
+
+static void
+on_tablet_dialog_login_changed (WcLoginSession *session,
+                                GParamSpec     *pspec,
+                                WcSessionPage  *self)
+{
+  WcPortalLogin *login = wc_login_session_get_login (session);
+
+  if (self->tablet_dialog == NULL)
+    return;
+  if (login != NULL && login->user != NULL)
+    {
+      wc_tablet_care_record_change (ensure_tablet_care (self), login->user->merchant_code,
+                                    wc_portal_client_now (wc_login_session_get_client (session)));
+      wc_tablet_care_save_async (self->tablet_care, self->cancellable, on_tablet_care_saved, NULL);
+    }
+  gtk_window_destroy (self->tablet_dialog);
+  check_tablet_reminder (self);
+}
+
+static void
+on_tablet_dialog_destroyed (WcSessionPage *self)
+{
+  self->tablet_dialog = NULL;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, on_tablet_dialog_login_changed, self);
+}
+
+static void
+show_legacy_password_change (WcSessionPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  WcPasswordPage *page = wc_password_page_new ();
+  GtkWidget *dialog = adw_window_new ();
+
+  gtk_window_set_title (GTK_WINDOW (dialog), _("Change the Old Password"));
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 520, 640);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (root));
+  gtk_box_append (GTK_BOX (box), adw_header_bar_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
+  adw_window_set_content (ADW_WINDOW (dialog), box);
+  wc_password_page_start (page, self->session,
+                          _("The tablet (iPad) login uses the old password. Choose a new one; then use it on the tablet too."));
+  self->tablet_dialog = GTK_WINDOW (dialog);
+  g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (on_tablet_dialog_destroyed), self);
+  g_signal_connect (self->session, "notify::login", G_CALLBACK (on_tablet_dialog_login_changed), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_logged_out_for_renewal (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWidget) self = user_data;
+  GtkWidget *stack;
+  GtkWidget *login_page;
+
+  if (!wc_login_session_logout_finish (WC_LOGIN_SESSION (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* The login page is this page's sibling in the window's stack. */
+  stack = gtk_widget_get_parent (self);
+  login_page = GTK_IS_STACK (stack) ? gtk_stack_get_child_by_name (GTK_STACK (stack), "login") : NULL;
+  if (!WC_IS_LOGIN_PAGE (login_page))
+    return;
+  wc_login_page_set_legacy (WC_LOGIN_PAGE (login_page), TRUE);
+  wc_login_page_show_notice (WC_LOGIN_PAGE (login_page), "info",
+                             _("Log in with the old login (merchant code and old password) to change the old password, which the tablet (iPad) login uses."));
+}
+
+static void
+renew_tablet_password_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  WcSessionPage *self = WC_SESSION_PAGE (widget);
+  WcPortalLogin *login = get_login (self);
+
+  if (login == NULL)
+    return;
+  if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
+    {
+      if (self->tablet_dialog == NULL)
+        show_legacy_password_change (self);
+      return;
+    }
+  wc_login_session_logout_async (self->session, self->cancellable, on_logged_out_for_renewal, g_object_ref (self));
 }
 
 /* GET /session: extra facts, shown quietly. */
@@ -186,6 +385,7 @@ on_session_info (GObject      *source,
   if (info != NULL)
     {
       show_session_info (self, info);
+      update_tablet_care (self, info);
       return;
     }
   text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
@@ -201,7 +401,10 @@ fetch_session_info (WcSessionPage *self)
     g_cancellable_cancel (self->info_cancellable);
   g_clear_object (&self->info_cancellable);
   if (get_login (self) == NULL)
-    return;
+    {
+      check_tablet_reminder (self);
+      return;
+    }
 
   self->info_cancellable = g_cancellable_new ();
   wc_portal_client_session_info_async (wc_login_session_get_client (self->session),
@@ -209,6 +412,29 @@ fetch_session_info (WcSessionPage *self)
 }
 
 /* The login. */
+
+/* Account management is for a main user's full new login; for anyone
+ * else the users page is absent (the portal would refuse it anyway). */
+static void
+update_users_page (WcSessionPage *self,
+                   WcPortalLogin *login)
+{
+  gboolean manages = login != NULL && !login->restricted && login->method == WC_PORTAL_LOGIN_METHOD_NEW
+                     && login->user != NULL && g_strcmp0 (login->user->role, "main") == 0;
+
+  if (self->users_page != NULL && !manages)
+    {
+      gtk_box_remove (self->account_area, GTK_WIDGET (self->users_page));
+      self->users_page = NULL;
+    }
+  if (self->users_page == NULL && manages)
+    {
+      self->users_page = wc_users_page_new ();
+      gtk_box_prepend (self->account_area, GTK_WIDGET (self->users_page));
+    }
+  if (self->users_page != NULL)
+    wc_users_page_set_session (self->users_page, self->session);
+}
 
 static void
 update_actions (WcSessionPage *self)
@@ -255,6 +481,7 @@ refresh (WcSessionPage *self)
   adw_action_row_set_subtitle (self->password_row, "");
   gtk_widget_set_visible (GTK_WIDGET (self->legacy_row), FALSE);
 
+  update_users_page (self, login);
   update_countdown (self);
   update_actions (self);
 }
@@ -336,6 +563,9 @@ wc_session_page_dispose (GObject *object)
   WcSessionPage *self = WC_SESSION_PAGE (object);
 
   stop_ticking (self);
+  g_clear_handle_id (&self->tablet_check_id, g_source_remove);
+  if (self->tablet_dialog != NULL)
+    gtk_window_destroy (self->tablet_dialog);
   g_cancellable_cancel (self->cancellable);
   if (self->info_cancellable != NULL)
     g_cancellable_cancel (self->info_cancellable);
@@ -353,6 +583,7 @@ wc_session_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->info_cancellable);
+  g_clear_object (&self->tablet_care);
   G_OBJECT_CLASS (wc_session_page_parent_class)->finalize (object);
 }
 
@@ -383,7 +614,10 @@ wc_session_page_class_init (WcSessionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, account_area);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, spinner);
 
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, tablet_box);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, tablet_label);
   gtk_widget_class_install_action (widget_class, "session.logout", NULL, logout_action);
+  gtk_widget_class_install_action (widget_class, "session.renew-tablet-password", NULL, renew_tablet_password_action);
 }
 
 static void

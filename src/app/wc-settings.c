@@ -115,6 +115,42 @@ wc_settings_set_last_login (WcSettings *self,
     g_settings_set_string (self->settings, "last-user-id", user_id);
 }
 
+guint
+wc_settings_get_migration_step (WcSettings *self)
+{
+  g_return_val_if_fail (WC_IS_SETTINGS (self), 0);
+  return g_settings_get_uint (self->settings, "migration-step");
+}
+
+char *
+wc_settings_dup_migration_merchant (WcSettings *self)
+{
+  g_return_val_if_fail (WC_IS_SETTINGS (self), NULL);
+  return g_settings_get_string (self->settings, "migration-merchant");
+}
+
+void
+wc_settings_set_migration (WcSettings *self,
+                           const char *merchant_code,
+                           guint       step)
+{
+  g_return_if_fail (WC_IS_SETTINGS (self));
+  g_return_if_fail (merchant_code != NULL);
+  g_return_if_fail (step <= 4);
+
+  g_settings_set_string (self->settings, "migration-merchant", merchant_code);
+  g_settings_set_uint (self->settings, "migration-step", step);
+}
+
+void
+wc_settings_clear_migration (WcSettings *self)
+{
+  g_return_if_fail (WC_IS_SETTINGS (self));
+
+  g_settings_set_uint (self->settings, "migration-step", 0);
+  g_settings_set_string (self->settings, "migration-merchant", "");
+}
+
 gboolean
 wc_settings_get_remember_password (WcSettings *self)
 {

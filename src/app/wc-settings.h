@@ -39,6 +39,15 @@ void          wc_settings_set_remember_password       (WcSettings   *self,
                                                        gboolean      remember);
 guint         wc_settings_get_clipboard_clear_seconds (WcSettings   *self);
 
+/* Where the switch to the new login (the migration wizard) stopped: the
+ * step, 1 to 4, or 0 with no switch under way. No secret is kept. */
+guint         wc_settings_get_migration_step          (WcSettings   *self);
+char         *wc_settings_dup_migration_merchant      (WcSettings   *self);
+void          wc_settings_set_migration               (WcSettings   *self,
+                                                       const char   *merchant_code,
+                                                       guint         step);
+void          wc_settings_clear_migration             (WcSettings   *self);
+
 /* Binds a boolean or string key to a property, both ways. */
 void          wc_settings_bind                        (WcSettings   *self,
                                                        const char   *key,

@@ -89,7 +89,7 @@ update_skew_notice (WcTokenPage *self)
       g_autofree char *text = NULL;
       int seconds = (int) MIN (magnitude, G_MAXINT);
 
-      text = g_strdup_printf (ngettext ("This computer's clock is off by %d second. Codes are made at the portal's time, but other sites may refuse them. Set the clock automatically in the system settings.",
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "This computer's clock is off by %d second. Codes are made at the portal's time, but other sites may refuse them. Set the clock automatically in the system settings.",
                                         "This computer's clock is off by %d seconds. Codes are made at the portal's time, but other sites may refuse them. Set the clock automatically in the system settings.",
                                         seconds),
                               seconds);
@@ -370,7 +370,7 @@ copy_row (WcTokenPage *self,
     self->guard = wc_clipboard_guard_new (gtk_widget_get_clipboard (GTK_WIDGET (self)));
   delay = self->settings != NULL ? wc_settings_get_clipboard_clear_seconds (self->settings) : DEFAULT_CLEAR_SECONDS;
   wc_clipboard_guard_copy (self->guard, code, delay);
-  text = g_strdup_printf (ngettext ("Code copied. It is removed from the clipboard in %u second.",
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Code copied. It is removed from the clipboard in %u second.",
                                     "Code copied. It is removed from the clipboard in %u seconds.",
                                     delay),
                           delay);

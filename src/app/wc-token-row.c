@@ -120,7 +120,7 @@ set_seconds_left (WcTokenRow *self,
   text = g_strdup_printf (_("%u s"), seconds_left);
   gtk_label_set_label (self->countdown_label, text);
   g_free (self->countdown_description);
-  self->countdown_description = g_strdup_printf (ngettext ("%u second left",
+  self->countdown_description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second left",
                                                            "%u seconds left",
                                                            seconds_left),
                                                  seconds_left);
