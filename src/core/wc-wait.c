@@ -4,8 +4,10 @@
 void
 wc_wait_init (WcWait *wait)
 {
+  /* Callers reuse one WcWait for call after call: drop the last one's
+   * loop and result rather than leak them. */
+  wc_wait_clear (wait);
   wait->loop = g_main_loop_new (NULL, FALSE);
-  wait->result = NULL;
 }
 
 void

@@ -14,6 +14,7 @@ typedef struct {
 
 #define WC_WAIT_INIT { NULL, NULL }
 
+/* @wait starts as WC_WAIT_INIT; init may be called again for the next call. */
 void          wc_wait_init   (WcWait       *wait);
 void          wc_wait_clear  (WcWait       *wait);
 
