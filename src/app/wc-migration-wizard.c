@@ -164,14 +164,6 @@ show_label (GtkLabel   *label,
     gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
-static void
-set_spinning (GtkSpinner *spinner,
-              gboolean    spinning)
-{
-  gtk_widget_set_visible (GTK_WIDGET (spinner), spinning);
-  gtk_spinner_set_spinning (spinner, spinning);
-}
-
 static char *
 describe (WcMigrationWizard *self,
           const GError      *error)
@@ -414,7 +406,7 @@ show_key_error (WcMigrationWizard *self,
   g_autofree char *full = NULL;
 
   self->key_state = state;
-  set_spinning (self->key_spinner, FALSE);
+  wc_ui_set_spinning (self->key_spinner, FALSE);
   gtk_label_set_text (self->key_status_label, "");
   if (text == NULL)
     return;
@@ -432,7 +424,7 @@ set_key_working (WcMigrationWizard *self,
                  const char        *text)
 {
   self->key_state = KEY_WORKING;
-  set_spinning (self->key_spinner, TRUE);
+  wc_ui_set_spinning (self->key_spinner, TRUE);
   gtk_label_set_text (self->key_status_label, text);
   show_label (self->key_error_label, NULL);
   gtk_widget_set_visible (self->retry_button, FALSE);
@@ -461,7 +453,7 @@ on_activated (GObject      *source,
 
   note_code_used (self);
   self->key_state = KEY_DONE;
-  set_spinning (self->key_spinner, FALSE);
+  wc_ui_set_spinning (self->key_spinner, FALSE);
   set_progress (self, 3);
   update_key_step (self);
   update_actions (self);
@@ -564,7 +556,7 @@ update_key_step (WcMigrationWizard *self)
 
   if (self->progress > 2)
     {
-      set_spinning (self->key_spinner, FALSE);
+      wc_ui_set_spinning (self->key_spinner, FALSE);
       show_label (self->key_error_label, NULL);
       gtk_widget_set_visible (self->retry_button, FALSE);
       gtk_widget_set_visible (self->reissue_button, FALSE);
@@ -639,7 +631,7 @@ on_signed_in (GObject      *source,
     return;
   self = WC_MIGRATION_WIZARD (user_data);
   self->login_busy = FALSE;
-  set_spinning (self->key_spinner, FALSE);
+  wc_ui_set_spinning (self->key_spinner, FALSE);
   if (login == NULL)
     {
       g_autofree char *text = describe (self, error);
@@ -685,7 +677,7 @@ sign_in_action (GtkWidget  *widget,
   self->password = wc_secret_new_from_text (password);
   self->login_busy = TRUE;
   show_label (self->key_error_label, NULL);
-  set_spinning (self->key_spinner, TRUE);
+  wc_ui_set_spinning (self->key_spinner, TRUE);
   gtk_label_set_text (self->key_status_label, _("Logging in…"));
   update_actions (self);
   wc_login_session_login_async (self->session, merchant, merchant, self->password, NULL, FALSE,
@@ -865,7 +857,7 @@ create_next_user (WcMigrationWizard *self)
   if (form == NULL)
     {
       self->users_busy = FALSE;
-      set_spinning (self->users_spinner, FALSE);
+      wc_ui_set_spinning (self->users_spinner, FALSE);
       gtk_label_set_text (self->users_status_label, "");
       for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->user_forms));
            child != NULL; child = gtk_widget_get_next_sibling (child))
@@ -914,9 +906,59 @@ create_users_action (GtkWidget  *widget,
   g_string_truncate (self->users_errors, 0);
   show_label (self->users_error_label, NULL);
   self->users_busy = TRUE;
-  set_spinning (self->users_spinner, TRUE);
+  wc_ui_set_spinning (self->users_spinner, TRUE);
   update_actions (self);
   create_next_user (self);
+}
+
+/* Steps 3 and 4 log in again, each showing it in its own widgets. */
+
+static void
+start_login (WcMigrationWizard   *self,
+             GtkSpinner          *spinner,
+             GtkLabel            *status_label,
+             GtkLabel            *error_label,
+             const char          *status,
+             GAsyncReadyCallback  callback)
+{
+  self->login_busy = TRUE;
+  show_label (error_label, NULL);
+  wc_ui_set_spinning (spinner, TRUE);
+  gtk_label_set_text (status_label, status);
+  update_actions (self);
+  wc_login_session_login_async (self->session, self->merchant, self->merchant, self->password, NULL, FALSE,
+                                self->cancellable, callback, self);
+}
+
+/* Ends a login that start_login() began (not a cancelled one: the wizard
+ * may be gone then). Returns FALSE when it failed, which @error_label
+ * says; a session the portal still limits is said there as well. */
+static gboolean
+end_login (WcMigrationWizard *self,
+           WcPortalLogin     *login,
+           const GError      *error,
+           GtkSpinner        *spinner,
+           GtkLabel          *status_label,
+           GtkLabel          *error_label,
+           GtkWidget         *password_row)
+{
+  self->login_busy = FALSE;
+  wc_ui_set_spinning (spinner, FALSE);
+  gtk_label_set_text (status_label, "");
+  if (login == NULL)
+    {
+      g_autofree char *text = describe (self, error);
+
+      show_label (error_label, text);
+      update_actions (self);
+      return FALSE;
+    }
+  note_code_used (self);
+  gtk_editable_set_text (GTK_EDITABLE (password_row), "");
+  if (login->restricted)
+    show_label (error_label,
+                _("The portal still limits this session: the key or the password is not set up yet. Go back to step 2."));
+  return TRUE;
 }
 
 static void
@@ -931,22 +973,9 @@ on_relogged_in (GObject      *source,
   if (login == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WC_MIGRATION_WIZARD (user_data);
-  self->login_busy = FALSE;
-  set_spinning (self->users_spinner, FALSE);
-  gtk_label_set_text (self->users_status_label, "");
-  if (login == NULL)
-    {
-      g_autofree char *text = describe (self, error);
-
-      show_label (self->users_error_label, text);
-      update_actions (self);
-      return;
-    }
-  note_code_used (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->relogin_password_row), "");
-  if (login->restricted)
-    show_label (self->users_error_label,
-                _("The portal still limits this session: the key or the password is not set up yet. Go back to step 2."));
+  if (!end_login (self, login, error, self->users_spinner, self->users_status_label,
+                  self->users_error_label, GTK_WIDGET (self->relogin_password_row)))
+    return;
   update_users_step (self);
   update_actions (self);
 }
@@ -954,14 +983,9 @@ on_relogged_in (GObject      *source,
 static void
 relogin (WcMigrationWizard *self)
 {
-  self->login_busy = TRUE;
   self->relogin_tried = TRUE;
-  show_label (self->users_error_label, NULL);
-  set_spinning (self->users_spinner, TRUE);
-  gtk_label_set_text (self->users_status_label, _("Logging in with the new key…"));
-  update_actions (self);
-  wc_login_session_login_async (self->session, self->merchant, self->merchant, self->password, NULL, FALSE,
-                                self->cancellable, on_relogged_in, self);
+  start_login (self, self->users_spinner, self->users_status_label, self->users_error_label,
+               _("Logging in with the new key…"), on_relogged_in);
 }
 
 static void
@@ -1025,23 +1049,11 @@ on_finished (GObject      *source,
   if (login == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WC_MIGRATION_WIZARD (user_data);
-  self->login_busy = FALSE;
-  set_spinning (self->final_spinner, FALSE);
-  gtk_label_set_text (self->final_status_label, "");
-  if (login == NULL)
-    {
-      g_autofree char *text = describe (self, error);
-
-      show_label (self->final_error_label, text);
-      update_actions (self);
-      return;
-    }
-  note_code_used (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->final_password_row), "");
+  if (!end_login (self, login, error, self->final_spinner, self->final_status_label,
+                  self->final_error_label, GTK_WIDGET (self->final_password_row)))
+    return;
   if (login->restricted)
     {
-      show_label (self->final_error_label,
-                  _("The portal still limits this session: the key or the password is not set up yet. Go back to step 2."));
       update_actions (self);
       return;
     }
@@ -1056,13 +1068,8 @@ on_finished (GObject      *source,
 static void
 finish_login (WcMigrationWizard *self)
 {
-  self->login_busy = TRUE;
-  show_label (self->final_error_label, NULL);
-  set_spinning (self->final_spinner, TRUE);
-  gtk_label_set_text (self->final_status_label, _("Logging in…"));
-  update_actions (self);
-  wc_login_session_login_async (self->session, self->merchant, self->merchant, self->password, NULL, FALSE,
-                                self->cancellable, on_finished, self);
+  start_login (self, self->final_spinner, self->final_status_label, self->final_error_label,
+               _("Logging in…"), on_finished);
 }
 
 static void

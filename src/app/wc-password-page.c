@@ -342,8 +342,7 @@ set_busy (WcPasswordPage *self,
     gtk_root_set_focus (root, NULL);
 
   self->busy = busy;
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_spinner_set_spinning (self->spinner, busy);
+  wc_ui_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_group), !busy);
   update_actions (self);
 }
@@ -517,7 +516,6 @@ on_logged_out (GObject      *source,
   WcLoginSession *session = WC_LOGIN_SESSION (source);
   WcPasswordPage *self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
 
   if (!wc_login_session_logout_finish (session, result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -527,8 +525,7 @@ on_logged_out (GObject      *source,
   set_busy (self, FALSE);
   /* The client ends the session even when the portal could not be
    * told; the window shows the login page then. */
-  if (error != NULL && (text = wc_ui_describe_error (error, wc_login_session_get_status (session))) != NULL)
-    wc_ui_show_toast (GTK_WIDGET (self), text);
+  wc_ui_show_error_toast (GTK_WIDGET (self), error, wc_login_session_get_status (session));
 }
 
 static void

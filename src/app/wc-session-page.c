@@ -66,12 +66,7 @@ describe_role (const char *role)
 {
   if (g_strcmp0 (role, "main") == 0)
     return _("Main user");
-  if (g_strcmp0 (role, "general") == 0)
-    return _("General");
-  if (g_strcmp0 (role, "shipping") == 0)
-    return _("Shipping");
-  /* A role from a newer portal: its own name is better than nothing. */
-  return role != NULL ? role : "";
+  return wc_ui_describe_role (role);
 }
 
 static const char *
@@ -502,8 +497,7 @@ set_busy (WcSessionPage *self,
           gboolean       busy)
 {
   self->busy = busy;
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
-  gtk_spinner_set_spinning (self->spinner, busy);
+  wc_ui_set_spinning (self->spinner, busy);
   update_actions (self);
 }
 
@@ -515,7 +509,6 @@ on_logged_out (GObject      *source,
   WcLoginSession *session = WC_LOGIN_SESSION (source);
   WcSessionPage *self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
 
   if (!wc_login_session_logout_finish (session, result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -524,8 +517,7 @@ on_logged_out (GObject      *source,
   self = WC_SESSION_PAGE (user_data);
   set_busy (self, FALSE);
   /* The session ends here either way; the window moves on by itself. */
-  if (error != NULL && (text = wc_ui_describe_error (error, wc_login_session_get_status (session))) != NULL)
-    wc_ui_show_toast (GTK_WIDGET (self), text);
+  wc_ui_show_error_toast (GTK_WIDGET (self), error, wc_login_session_get_status (session));
 }
 
 static void

@@ -122,6 +122,38 @@ wc_ui_describe_error (const GError         *error,
     }
 }
 
+void
+wc_ui_show_error_toast (GtkWidget            *widget,
+                        const GError         *error,
+                        const WcPortalStatus *status)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  if (error != NULL && (text = wc_ui_describe_error (error, status)) != NULL)
+    wc_ui_show_toast (widget, text);
+}
+
+const char *
+wc_ui_describe_role (const char *role)
+{
+  if (g_strcmp0 (role, "general") == 0)
+    return _("General");
+  if (g_strcmp0 (role, "shipping") == 0)
+    return _("Shipping");
+  /* A role from a newer portal: its own name is better than nothing. */
+  return role != NULL ? role : "";
+}
+
+void
+wc_ui_set_spinning (GtkSpinner *spinner,
+                    gboolean    spinning)
+{
+  gtk_widget_set_visible (GTK_WIDGET (spinner), spinning);
+  gtk_spinner_set_spinning (spinner, spinning);
+}
+
 char *
 wc_ui_format_time (gint64 unix_time)
 {

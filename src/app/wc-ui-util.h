@@ -23,6 +23,21 @@ void   wc_ui_show_toast_full     (GtkWidget            *widget,
 char  *wc_ui_describe_error      (const GError         *error,
                                   const WcPortalStatus *status);
 
+/* Shows @error as a toast in the window that holds @widget, as
+ * wc_ui_describe_error() words it; nothing for a NULL error or a
+ * cancellation. */
+void   wc_ui_show_error_toast    (GtkWidget            *widget,
+                                  const GError         *error,
+                                  const WcPortalStatus *status);
+
+/* A child user's role as the app names it ("General", "Shipping"); an
+ * unknown one as the portal spells it. */
+const char *wc_ui_describe_role  (const char           *role);
+
+/* Shows @spinner, spinning, or hides it. */
+void   wc_ui_set_spinning        (GtkSpinner           *spinner,
+                                  gboolean              spinning);
+
 /* A time in the user's locale and time zone, e.g. "11/15 04:00". */
 char  *wc_ui_format_time         (gint64                unix_time);
 /* "11/15 04:00–04:40" for a window within one day, else both in full. */

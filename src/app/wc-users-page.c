@@ -77,16 +77,6 @@ find_user (WcUsersPage *self,
 /* Texts. */
 
 static const char *
-describe_role (const char *role)
-{
-  if (g_strcmp0 (role, "general") == 0)
-    return _("General");
-  if (g_strcmp0 (role, "shipping") == 0)
-    return _("Shipping");
-  return role != NULL ? role : "";
-}
-
-static const char *
 user_name (const WcPortalUserInfo *user)
 {
   return user->display_name != NULL && *user->display_name != '\0' ? user->display_name : user->user_id;
@@ -166,7 +156,7 @@ make_row (WcUsersPage            *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), user_name (user));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   /* Translators: user ID · role · state, e.g. "tanaka · General · Active". */
-  subtitle = g_strdup_printf (_("%s · %s · %s"), user->user_id, describe_role (user->role), status);
+  subtitle = g_strdup_printf (_("%s · %s · %s"), user->user_id, wc_ui_describe_role (user->role), status);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   g_object_set_data_full (G_OBJECT (row), "user-id", g_strdup (user->user_id), g_free);
@@ -211,8 +201,7 @@ update_row (GtkWidget *row,
   GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "spinner");
 
   gtk_widget_set_sensitive (row, !busy);
-  gtk_widget_set_visible (GTK_WIDGET (spinner), busy);
-  gtk_spinner_set_spinning (spinner, busy);
+  wc_ui_set_spinning (spinner, busy);
 }
 
 static void
@@ -229,10 +218,8 @@ update_busy (WcUsersPage *self)
       if (user_id != NULL)
         update_row (row, g_hash_table_contains (self->busy_users, user_id));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->list_spinner), self->listing);
-  gtk_spinner_set_spinning (self->list_spinner, self->listing);
-  gtk_widget_set_visible (GTK_WIDGET (self->key_spinner), self->key_busy);
-  gtk_spinner_set_spinning (self->key_spinner, self->key_busy);
+  wc_ui_set_spinning (self->list_spinner, self->listing);
+  wc_ui_set_spinning (self->key_spinner, self->key_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.reissue-key", !self->key_busy && self->session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.create", self->session != NULL);
 }
@@ -338,6 +325,35 @@ operation_free (Operation *op)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Operation, operation_free)
 
+/* An operation on the user @user_id, named as the list names it. */
+static Operation *
+user_operation_new (WcUsersPage  *self,
+                    const char   *user_id,
+                    WcUserDialog *dialog)
+{
+  const WcPortalUserInfo *user = find_user (self, user_id);
+
+  return operation_new (self, user_id, user != NULL ? user_name (user) : NULL, dialog);
+}
+
+/* Shows why @op failed; a cancelled one just closes its form. */
+static void
+operation_failed (Operation    *op,
+                  const GError *error)
+{
+  if (!show_failure (op->self, error, op->dialog) && op->dialog != NULL)
+    wc_user_dialog_finish (op->dialog);
+}
+
+/* Ends @op that worked: @toast, and the list as it is now. */
+static void
+operation_done (Operation  *op,
+                const char *toast)
+{
+  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
+  wc_users_page_reload (op->self);
+}
+
 /* Listing. */
 
 static void
@@ -415,8 +431,7 @@ on_created (GObject      *source,
 
   if (created == NULL)
     {
-      if (!show_failure (op->self, error, op->dialog) && op->dialog != NULL)
-        wc_user_dialog_finish (op->dialog);
+      operation_failed (op, error);
       return;
     }
   /* The dialog's texts are needed a moment longer. */
@@ -426,8 +441,7 @@ on_created (GObject      *source,
   wc_user_dialog_finish (op->dialog);
   /* Translators: %s is a user's name. */
   toast = g_strdup_printf (_("“%s” added"), op->name);
-  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
+  operation_done (op, toast);
 }
 
 /* Rename and change role share the form. */
@@ -443,8 +457,7 @@ on_updated (GObject      *source,
   g_autofree char *toast = NULL;
   if (user == NULL)
     {
-      if (!show_failure (op->self, error, op->dialog) && op->dialog != NULL)
-        wc_user_dialog_finish (op->dialog);
+      operation_failed (op, error);
       return;
     }
   if (op->dialog != NULL && wc_user_dialog_get_mode (op->dialog) == WC_USER_DIALOG_RENAME)
@@ -452,7 +465,7 @@ on_updated (GObject      *source,
     toast = g_strdup_printf (_("“%s” renamed to “%s”"), op->name, user_name (user));
   else if (op->dialog != NULL)
     /* Translators: a user's name, then a role (General or Shipping). */
-    toast = g_strdup_printf (_("“%s” is now %s"), user_name (user), describe_role (user->role));
+    toast = g_strdup_printf (_("“%s” is now %s"), user_name (user), wc_ui_describe_role (user->role));
   else if (user->disabled)
     /* Translators: %s is a user's name. */
     toast = g_strdup_printf (_("“%s” disabled: they can no longer log in"), user_name (user));
@@ -461,8 +474,7 @@ on_updated (GObject      *source,
     toast = g_strdup_printf (_("“%s” enabled"), user_name (user));
   if (op->dialog != NULL)
     wc_user_dialog_finish (op->dialog);
-  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
+  operation_done (op, toast);
 }
 
 static void
@@ -485,14 +497,10 @@ on_dialog_submit (WcUserDialog *dialog,
                                           operation_new (self, NULL, wc_user_dialog_get_display_name (dialog), dialog));
       break;
     case WC_USER_DIALOG_RENAME:
-      {
-        const WcPortalUserInfo *user = find_user (self, user_id);
-
-        wc_portal_client_update_user_async (get_client (self), user_id,
-                                            wc_user_dialog_get_display_name (dialog), NULL, -1,
-                                            self->cancellable, on_updated,
-                                            operation_new (self, user_id, user != NULL ? user_name (user) : NULL, dialog));
-      }
+      wc_portal_client_update_user_async (get_client (self), user_id,
+                                          wc_user_dialog_get_display_name (dialog), NULL, -1,
+                                          self->cancellable, on_updated,
+                                          user_operation_new (self, user_id, dialog));
       break;
     case WC_USER_DIALOG_SET_ROLE:
     default:
@@ -568,25 +576,22 @@ on_deleted (GObject      *source,
 
   if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
     {
-      show_failure (op->self, error, NULL);
+      operation_failed (op, error);
       return;
     }
   /* Translators: %s is a user's name. */
   toast = g_strdup_printf (_("“%s” deleted"), op->name);
-  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
+  operation_done (op, toast);
 }
 
 static void
 delete_user (WcUsersPage *self,
              const char  *user_id)
 {
-  const WcPortalUserInfo *user = find_user (self, user_id);
-
   if (get_client (self) == NULL)
     return;
   wc_portal_client_delete_user_async (get_client (self), user_id, self->cancellable, on_deleted,
-                                      operation_new (self, user_id, user != NULL ? user_name (user) : NULL, NULL));
+                                      user_operation_new (self, user_id, NULL));
 }
 
 static void
@@ -601,26 +606,23 @@ on_password_reset (GObject      *source,
 
   if (reset == NULL)
     {
-      show_failure (op->self, error, NULL);
+      operation_failed (op, error);
       return;
     }
   show_initial_password (op->self, op->user_id, reset->initial_password, TRUE);
   /* Translators: %s is a user's name. */
   toast = g_strdup_printf (_("Password of “%s” reset"), op->name);
-  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
+  operation_done (op, toast);
 }
 
 static void
 reset_password (WcUsersPage *self,
                 const char  *user_id)
 {
-  const WcPortalUserInfo *user = find_user (self, user_id);
-
   if (get_client (self) == NULL)
     return;
   wc_portal_client_reset_user_password_async (get_client (self), user_id, self->cancellable, on_password_reset,
-                                              operation_new (self, user_id, user != NULL ? user_name (user) : NULL, NULL));
+                                              user_operation_new (self, user_id, NULL));
 }
 
 static void
@@ -634,25 +636,22 @@ on_otp_reset (GObject      *source,
 
   if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
     {
-      show_failure (op->self, error, NULL);
+      operation_failed (op, error);
       return;
     }
   /* Translators: %s is a user's name. */
   toast = g_strdup_printf (_("One-time password key of “%s” reset: they set up a new one at their next login"), op->name);
-  wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
+  operation_done (op, toast);
 }
 
 static void
 reset_otp (WcUsersPage *self,
            const char  *user_id)
 {
-  const WcPortalUserInfo *user = find_user (self, user_id);
-
   if (get_client (self) == NULL)
     return;
   wc_portal_client_reset_user_otp_async (get_client (self), user_id, self->cancellable, on_otp_reset,
-                                         operation_new (self, user_id, user != NULL ? user_name (user) : NULL, NULL));
+                                         user_operation_new (self, user_id, NULL));
 }
 
 /* User actions. */
@@ -933,10 +932,7 @@ on_tokens_listed (GObject      *source,
 
   if (tokens == NULL)
     {
-      g_autofree char *text = wc_ui_describe_error (error, NULL);
-
-      if (text != NULL)
-        wc_ui_show_toast (GTK_WIDGET (self), text);
+      wc_ui_show_error_toast (GTK_WIDGET (self), error, NULL);
       return;
     }
   if (login == NULL || login->user == NULL)

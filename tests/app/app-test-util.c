@@ -1,6 +1,9 @@
 /* app-test-util.c: helpers of the widget tests. */
 #include "app-test-util.h"
 
+#include "wc-ui-util.h"
+#include "wc-wait.h"
+
 #include <locale.h>
 #include <string.h>
 
@@ -89,4 +92,84 @@ app_test_shows_text (GtkWidget  *root,
                      const char *text)
 {
   return app_test_find_shown (root, GTK_TYPE_WIDGET, text) != NULL;
+}
+
+typedef struct {
+  gboolean done;
+  char *text;
+} ReadResult;
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  ReadResult *read = user_data;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  read->done = TRUE;
+}
+
+char *
+app_test_read_clipboard (GdkClipboard *clipboard)
+{
+  ReadResult read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (clipboard, NULL, on_read, &read);
+  app_test_wait_until (read.done, 5000);
+  return read.text;
+}
+
+GPtrArray *
+app_test_list_tokens (WcTokenStore *store)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tokens;
+
+  wc_wait_init (&wait);
+  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
+  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  return tokens;
+}
+
+WcWindow *
+app_test_open_window (WcApplication *app,
+                      PortalFixture *portal)
+{
+  WcWindow *window = wc_window_new (app);
+
+  wc_settings_set_portal (wc_application_get_settings (app), portal->url, portal->fingerprint);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_window_connect (window, FALSE);
+  app_test_wait_until (wc_window_get_session (window) != NULL
+                       && wc_login_session_get_status (wc_window_get_session (window)) != NULL
+                       && !wc_window_is_busy (window), 20000);
+  return window;
+}
+
+void
+app_test_close_window (WcWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  app_test_spin (50);
+  g_assert_finalize_object (window);
+}
+
+void
+app_test_screenshot (GtkWindow  *window,
+                     const char *name)
+{
+  const char *dir = g_getenv ("WC_SCREENSHOT_DIR");
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+  app_test_spin (300);
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  if (!wc_ui_render_png (window, file, &error))
+    g_test_message ("no screenshot %s: %s", name, error->message);
 }

@@ -4,6 +4,11 @@
 
 #include <adwaita.h>
 
+#include "portal-fixture.h"
+#include "wc-application.h"
+#include "wc-token-store.h"
+#include "wc-window.h"
+
 G_BEGIN_DECLS
 
 /* g_test_init plus GTK and libadwaita, in the C locale. */
@@ -36,5 +41,22 @@ GtkWidget  *app_test_find_shown         (GtkWidget    *root,
 /* Whether any drawn widget under @root shows @text. */
 gboolean    app_test_shows_text          (GtkWidget    *root,
                                           const char   *text);
+
+/* The clipboard's text, or NULL when it holds none. */
+char       *app_test_read_clipboard      (GdkClipboard  *clipboard);
+
+/* The tokens in @store, failing the test on an error. */
+GPtrArray  *app_test_list_tokens         (WcTokenStore  *store);
+
+/* A new window of @app on @portal, connected and idle. */
+WcWindow   *app_test_open_window         (WcApplication *app,
+                                          PortalFixture *portal);
+/* Destroys @window and checks that nothing keeps it alive. */
+void        app_test_close_window        (WcWindow      *window);
+
+/* With WC_SCREENSHOT_DIR set, leaves a picture of @window there as
+ * @name.png, to look at. */
+void        app_test_screenshot          (GtkWindow     *window,
+                                          const char    *name);
 
 G_END_DECLS

@@ -2,6 +2,7 @@
  * fields, a QR image file, a QR picture on the clipboard — and its
  * errors, which must name the right field and lose nothing typed. */
 #include "app-test-util.h"
+#include "keyring-test-util.h"
 #include "wc-add-token-dialog.h"
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
@@ -33,27 +34,8 @@ remove_everything (void)
     WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
     { { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }
   };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_TOKEN_SCHEMA_NAME);
-  while (secret_password_clearv_sync (&schema, attributes, NULL, &error))
-    ;
-  g_assert_no_error (error);
-}
-
-static GPtrArray *
-list_tokens (WcTokenStore *store)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *tokens;
-
-  wc_wait_init (&wait);
-  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  return tokens;
+  keyring_test_remove_all (&schema);
 }
 
 static void
@@ -161,7 +143,7 @@ test_link_valid (Fixture       *f,
   app_test_wait_until (f->dialog == NULL, 5000);
   g_assert_cmpuint (f->added, ==, 1);
 
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   g_assert_cmpstr (wc_token_get_issuer (g_ptr_array_index (tokens, 0)), ==, TEST_ISSUER);
   g_assert_cmpstr (wc_token_get_account (g_ptr_array_index (tokens, 0)), ==, TEST_ACCOUNT);
@@ -201,7 +183,7 @@ test_link_errors (Fixture       *f,
       g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (uri)), ==, cases[i].uri);
     }
   g_assert_cmpuint (f->added, ==, 0);
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 0);
 
   /* Fixing it clears the error and adds the token. */
@@ -255,7 +237,7 @@ test_manual (Fixture       *f,
   app_test_wait_until (f->dialog == NULL, 5000);
   g_assert_cmpuint (f->added, ==, 1);
 
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   token = g_ptr_array_index (tokens, 0);
   g_assert_cmpstr (wc_token_get_issuer (token), ==, TEST_ISSUER);
@@ -291,7 +273,7 @@ test_manual_hotp (Fixture       *f,
   save (f);
   app_test_wait_until (f->dialog == NULL, 5000);
 
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   token = g_ptr_array_index (tokens, 0);
   g_assert_cmpint (wc_token_get_otp_type (token), ==, WC_OTP_TYPE_HOTP);
@@ -347,7 +329,7 @@ test_qr_file (Fixture       *f,
 
   save (f);
   app_test_wait_until (f->dialog == NULL, 5000);
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
 }
 

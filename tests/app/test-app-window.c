@@ -25,47 +25,6 @@
 
 static WcApplication *app;
 
-static WcWindow *
-open_window (PortalFixture *portal)
-{
-  WcWindow *window = wc_window_new (app);
-
-  wc_settings_set_portal (wc_application_get_settings (app), portal->url, portal->fingerprint);
-  gtk_window_present (GTK_WINDOW (window));
-  wc_window_connect (window, FALSE);
-  app_test_wait_until (wc_window_get_session (window) != NULL
-                       && wc_login_session_get_status (wc_window_get_session (window)) != NULL
-                       && !wc_window_is_busy (window), 20000);
-  return window;
-}
-
-static void
-close_window (WcWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  app_test_spin (50);
-  g_assert_finalize_object (window);
-}
-
-/* With WC_SCREENSHOT_DIR set, the test leaves a picture of each state it
- * reaches there, to look at (in each language it runs in). */
-static void
-screenshot (WcWindow   *window,
-            const char *name)
-{
-  const char *dir = g_getenv ("WC_SCREENSHOT_DIR");
-  g_autofree char *file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  app_test_spin (300);
-  file = g_strdup_printf ("%s/%s.png", dir, name);
-  if (!wc_ui_render_png (GTK_WINDOW (window), file, &error))
-    g_test_message ("no screenshot %s: %s", name, error->message);
-}
-
 static char *
 page_of (WcWindow *window)
 {
@@ -215,7 +174,7 @@ test_new_login_with_filled_code (void)
    * move the portal to the next step, and the app along with it through
    * the clock offset it measures. */
   portal_advance (portal, 30);
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   session = wc_window_get_session (window);
   assert_page (window, "login");
   g_signal_connect (session, "otp-filled", G_CALLBACK (on_otp_filled), &filled);
@@ -248,9 +207,9 @@ test_new_login_with_filled_code (void)
   g_assert_false (login->restricted);
   /* The session page says who is logged in. */
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), MERCHANT), 5000);
-  screenshot (window, "session");
+  app_test_screenshot (GTK_WINDOW (window), "session");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-authenticator", NULL);
-  screenshot (window, "authenticator");
+  app_test_screenshot (GTK_WINDOW (window), "authenticator");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-login", NULL);
 
   /* An idle logout explains itself in a toast and returns to the form. */
@@ -258,16 +217,16 @@ test_new_login_with_filled_code (void)
   g_assert_null (wc_login_session_get_login (session));
   app_test_wait_until (page_is (window, "login"), 5000);
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on.")), 5000);
-  screenshot (window, "idle-logout");
+  app_test_screenshot (GTK_WINDOW (window), "idle-logout");
 
-  close_window (window);
+  app_test_close_window (window);
 }
 
 static void
 test_old_login_is_for_one_run (void)
 {
   g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
-  WcWindow *window = open_window (portal);
+  WcWindow *window = app_test_open_window (app, portal);
 
   assert_page (window, "login");
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Use the old login")));
@@ -275,14 +234,14 @@ test_old_login_is_for_one_run (void)
   assert_page (window, "legacy-login");
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("Old password")));
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Forgot your password?")));
-  close_window (window);
+  app_test_close_window (window);
 
   /* The next start shows the new login again. */
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   assert_page (window, "login");
   g_assert_null (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("Old password")));
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, T ("User ID")));
-  close_window (window);
+  app_test_close_window (window);
 }
 
 static void
@@ -332,9 +291,9 @@ test_maintenance_notice_and_retry (void)
   run_admin (portal, "maintenance", "add", "--data", portal->data_dir, "--starts-at", later_start,
              "--ends-at", later_end, "--message", "Planned upgrade",
              "--message-ja", "計画メンテナンス", NULL);
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), in_japanese () ? "計画メンテナンス" : "Planned upgrade"), 5000);
-  screenshot (window, "maintenance-ahead");
+  app_test_screenshot (GTK_WINDOW (window), "maintenance-ahead");
 
   /* One that is on now refuses the login, says until when, and the app
    * logs in by itself once it is over. */
@@ -349,14 +308,14 @@ test_maintenance_notice_and_retry (void)
   wait_for_login_answer (window);
   assert_page (window, "legacy-login");
   g_assert_true (app_test_shows_text (GTK_WIDGET (window), "W096000001"));
-  screenshot (window, "maintenance-now");
+  app_test_screenshot (GTK_WINDOW (window), "maintenance-now");
 
   /* The initial password must be changed at once: the retry ends on the
    * forced password change. */
   app_test_wait_until (page_is (window, "password"), 30000);
   g_assert_true (wc_login_session_get_login (wc_window_get_session (window))->must_change_password);
-  screenshot (window, "password-old-login");
-  close_window (window);
+  app_test_screenshot (GTK_WINDOW (window), "password-old-login");
+  app_test_close_window (window);
 }
 
 static void
@@ -367,7 +326,7 @@ test_lockout_and_forced_change (void)
   gboolean locked = FALSE;
 
   portal_add_merchant (portal, MERCHANT, INITIAL_PASSWORD);
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
 
   /* A first login (no key yet, no code) with the initial password goes
    * straight to the password change. */
@@ -377,11 +336,11 @@ test_lockout_and_forced_change (void)
   submit (window);
   app_test_wait_until (page_is (window, "password"), 20000);
   g_assert_true (app_test_shows_text (GTK_WIDGET (window), T ("This password was given to you for the first login only. Choose your own password to go on.")));
-  screenshot (window, "password-first-login");
-  close_window (window);
+  app_test_screenshot (GTK_WINDOW (window), "password-first-login");
+  app_test_close_window (window);
 
   /* Ten wrong passwords lock the account; the page says when to retry. */
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   for (int attempt = 0; attempt < 12 && !locked; attempt++)
     {
       fill (window, T ("Merchant code"), MERCHANT);
@@ -393,8 +352,8 @@ test_lockout_and_forced_change (void)
       locked = app_test_shows_text (GTK_WIDGET (window), "W011000004");
     }
   g_assert_true (locked);
-  screenshot (window, "lockout");
-  close_window (window);
+  app_test_screenshot (GTK_WINDOW (window), "lockout");
+  app_test_close_window (window);
 }
 
 static void
@@ -405,11 +364,11 @@ test_old_login_closed (void)
   WcWindow *window;
 
   run_admin (portal, "old-login", "close", "--data", portal->data_dir, "--at", now, NULL);
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   g_assert_null (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("Use the old login")));
   g_assert_true (shows_format (window, T ("The old login (merchant code and password only) closed on %s. Log in with the new login; “How to log in” shows how to prepare it.")));
-  screenshot (window, "old-login-closed");
-  close_window (window);
+  app_test_screenshot (GTK_WINDOW (window), "old-login-closed");
+  app_test_close_window (window);
 }
 
 static void
@@ -434,7 +393,7 @@ test_bad_portal_address (void)
   fill (window, T ("Certificate fingerprint, SHA-256 (optional)"), "not-a-fingerprint");
   gtk_widget_activate (connect);
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("The fingerprint must be the certificate's SHA-256 fingerprint: 64 hexadecimal digits, with or without colons. Leave it empty for a portal with a certificate from a known authority.")), 5000);
-  close_window (window);
+  app_test_close_window (window);
 }
 
 int

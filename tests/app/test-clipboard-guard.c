@@ -3,33 +3,6 @@
 #include "app-test-util.h"
 #include "wc-clipboard-guard.h"
 
-typedef struct {
-  gboolean done;
-  char *text;
-} ReadResult;
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ReadResult *read = user_data;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  read->done = TRUE;
-}
-
-/* The clipboard's text, or NULL when it holds none. */
-static char *
-read_clipboard (GdkClipboard *clipboard)
-{
-  ReadResult read = { FALSE, NULL };
-
-  gdk_clipboard_read_text_async (clipboard, NULL, on_read, &read);
-  app_test_wait_until (read.done, 5000);
-  return read.text;
-}
-
 static GdkClipboard *
 clipboard (void)
 {
@@ -45,14 +18,14 @@ test_cleared_when_unchanged (void)
   gint64 start = g_get_monotonic_time ();
 
   wc_clipboard_guard_copy (guard, "287082", 1);
-  before = read_clipboard (clipboard ());
+  before = app_test_read_clipboard (clipboard ());
   g_assert_cmpstr (before, ==, "287082");
   g_assert_true (wc_clipboard_guard_is_pending (guard));
 
   app_test_wait_until (!wc_clipboard_guard_is_pending (guard), 5000);
   /* Not before the delay. */
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
-  after = read_clipboard (clipboard ());
+  after = app_test_read_clipboard (clipboard ());
   g_assert_true (after == NULL || *after == '\0');
   g_assert_finalize_object (g_steal_pointer (&guard));
 }
@@ -67,7 +40,7 @@ test_kept_when_changed (void)
   /* The user copies something else before the delay is over. */
   gdk_clipboard_set_text (clipboard (), "a note of the user's");
   app_test_wait_until (!wc_clipboard_guard_is_pending (guard), 5000);
-  after = read_clipboard (clipboard ());
+  after = app_test_read_clipboard (clipboard ());
   g_assert_cmpstr (after, ==, "a note of the user's");
   g_assert_finalize_object (g_steal_pointer (&guard));
 }
@@ -84,12 +57,12 @@ test_new_copy_replaces_pending (void)
   wc_clipboard_guard_copy (guard, "222222", 2);
   /* The first copy's delay passes: the second code stays. */
   app_test_spin (1200);
-  middle = read_clipboard (clipboard ());
+  middle = app_test_read_clipboard (clipboard ());
   g_assert_cmpstr (middle, ==, "222222");
   g_assert_true (wc_clipboard_guard_is_pending (guard));
 
   app_test_wait_until (!wc_clipboard_guard_is_pending (guard), 5000);
-  after = read_clipboard (clipboard ());
+  after = app_test_read_clipboard (clipboard ());
   g_assert_true (after == NULL || *after == '\0');
   g_assert_finalize_object (g_steal_pointer (&guard));
 }
@@ -103,7 +76,7 @@ test_dispose_clears (void)
   wc_clipboard_guard_copy (guard, "333333", 60);
   /* Going away (the app quits) does not leave the code behind. */
   g_assert_finalize_object (guard);
-  after = read_clipboard (clipboard ());
+  after = app_test_read_clipboard (clipboard ());
   g_assert_true (after == NULL || *after == '\0');
 }
 

@@ -28,45 +28,6 @@ static WcApplication *app;
 /* Desktop notifications shown (see start_notification_server). */
 static guint notifications_shown;
 
-static WcWindow *
-open_window (PortalFixture *portal)
-{
-  WcWindow *window = wc_window_new (app);
-
-  wc_settings_set_portal (wc_application_get_settings (app), portal->url, portal->fingerprint);
-  gtk_window_present (GTK_WINDOW (window));
-  wc_window_connect (window, FALSE);
-  app_test_wait_until (wc_window_get_session (window) != NULL
-                       && wc_login_session_get_status (wc_window_get_session (window)) != NULL
-                       && !wc_window_is_busy (window), 20000);
-  return window;
-}
-
-static void
-close_window (WcWindow *window)
-{
-  g_object_ref (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  app_test_spin (50);
-  g_assert_finalize_object (window);
-}
-
-static void
-screenshot (GtkWindow  *window,
-            const char *name)
-{
-  const char *dir = g_getenv ("WC_SCREENSHOT_DIR");
-  g_autofree char *file = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (dir == NULL)
-    return;
-  app_test_spin (300);
-  file = g_strdup_printf ("%s/%s.png", dir, name);
-  if (!wc_ui_render_png (window, file, &error))
-    g_test_message ("no screenshot %s: %s", name, error->message);
-}
-
 static gboolean
 page_is (WcWindow   *window,
          const char *name)
@@ -214,7 +175,7 @@ finish (PortalFixture     *portal,
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), T ("This is the last step.")));
   fill (GTK_WIDGET (wizard), T ("New-login password"), CHOSEN_PASSWORD);
   if (shot != NULL)
-    screenshot (GTK_WINDOW (wizard), shot);
+    app_test_screenshot (GTK_WINDOW (wizard), shot);
   next_code_step (portal, session);
   g_object_add_weak_pointer (G_OBJECT (wizard), &alive);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.finish", NULL);
@@ -224,7 +185,7 @@ finish (PortalFixture     *portal,
   if (alive != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (wizard), &alive);
-      screenshot (GTK_WINDOW (wizard), "failed-finish");
+      app_test_screenshot (GTK_WINDOW (wizard), "failed-finish");
       g_error ("the wizard did not finish");
     }
 
@@ -307,7 +268,7 @@ test_full_run (void)
 
   portal_add_merchant (portal, MERCHANT, INITIAL_PASSWORD);
   wc_settings_clear_migration (wc_application_get_settings (app));
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   wizard = open_wizard (window);
 
   /* Step 1: nothing to install; the phone's QR code comes after step 2. */
@@ -317,14 +278,14 @@ test_full_run (void)
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), T ("Available once your key is issued in step 2.")));
   g_assert_false (gtk_widget_is_sensitive (app_test_find_shown (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, T ("Show QR Code"))));
   shot = g_strdup_printf ("wizard-1-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
 
   /* Step 2: the main user's first new login, then their own password. */
   g_assert_cmpuint (wc_migration_wizard_get_step (wizard), ==, 2);
   g_free (shot);
   shot = g_strdup_printf ("wizard-2-login-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   sign_in (wizard, INITIAL_PASSWORD);
   /* Once the merchant is known, its progress is kept. */
   g_assert_cmpuint (wc_settings_get_migration_step (wc_application_get_settings (app)), ==, 2);
@@ -334,13 +295,13 @@ test_full_run (void)
   fill (GTK_WIDGET (wizard), T ("Repeat new password"), CHOSEN_PASSWORD);
   g_free (shot);
   shot = g_strdup_printf ("wizard-2-password-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   gtk_widget_activate_action (app_test_find_shown (GTK_WIDGET (wizard), WC_TYPE_PASSWORD_PAGE, NULL),
                               "password.change", NULL);
   wait_key_active (wizard);
   g_free (shot);
   shot = g_strdup_printf ("wizard-2-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   g_assert_true (gtk_widget_is_sensitive (app_test_find_shown (GTK_WIDGET (wizard), GTK_TYPE_BUTTON, T ("Show QR Code for a Phone"))));
 
   /* Step 3: a full login with the new key, then two users. */
@@ -362,7 +323,7 @@ test_full_run (void)
   fill_user_form (wizard, 2, "sato", "佐藤 花子", 1);
   g_free (shot);
   shot = g_strdup_printf ("wizard-3-form-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.create-users", NULL);
   wait_idle (wizard);
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), T ("Each initial password is shown only this once. Give it to its user: it works for the first login only and must be changed then.")));
@@ -370,7 +331,7 @@ test_full_run (void)
   sato = shown_initial_password (wizard, "sato");
   g_free (shot);
   shot = g_strdup_printf ("wizard-3-%s", lang);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.copy-password", "s", "tanaka");
   assert_child_first_login (portal, "tanaka", tanaka, "general");
   assert_child_first_login (portal, "sato", sato, "shipping");
@@ -381,8 +342,8 @@ test_full_run (void)
   finish (portal, window, wizard, shot);
   g_free (shot);
   shot = g_strdup_printf ("wizard-done-%s", lang);
-  screenshot (GTK_WINDOW (window), shot);
-  close_window (window);
+  app_test_screenshot (GTK_WINDOW (window), shot);
+  app_test_close_window (window);
 }
 
 static void
@@ -425,7 +386,7 @@ test_resume_after_kill (void)
 
   choose_main_password (portal);
   wc_settings_clear_migration (wc_application_get_settings (app));
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   wizard = open_wizard (window);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
   g_signal_connect (wizard, "key-issued", G_CALLBACK (on_key_issued), &issued);
@@ -439,11 +400,11 @@ test_resume_after_kill (void)
 
   /* The next start offers to go on, opens at step 2, finds the key in
    * the keyring after the login and activates it. */
-  close_window (window);
-  window = open_window (portal);
+  app_test_close_window (window);
+  window = app_test_open_window (app, portal);
   resume_link = g_strdup_printf (T ("Resume switching to the new login (step %u of %u)"), 2, 4);
   g_assert_true (app_test_shows_text (GTK_WIDGET (window), resume_link));
-  screenshot (GTK_WINDOW (window), shot);
+  app_test_screenshot (GTK_WINDOW (window), shot);
   wizard = find_wizard () != NULL ? find_wizard () : NULL;
   g_assert_null (wizard);
   gtk_widget_activate_action (app_test_find_shown (GTK_WIDGET (window), WC_TYPE_LOGIN_PAGE, NULL), "login.migrate", NULL);
@@ -457,7 +418,7 @@ test_resume_after_kill (void)
   /* No key lost: the final login with it works. */
   next_code_step (portal, wc_window_get_session (window));
   finish (portal, window, wizard, NULL);
-  close_window (window);
+  app_test_close_window (window);
 }
 
 static gint64
@@ -478,7 +439,7 @@ test_failed_activation_and_retry (void)
 
   choose_main_password (portal);
   wc_settings_clear_migration (wc_application_get_settings (app));
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   client = wc_login_session_get_client (wc_window_get_session (window));
   wizard = open_wizard (window);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL);
@@ -492,7 +453,7 @@ test_failed_activation_and_retry (void)
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), "W031000001"));
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), T ("The key could not be activated. It stays in the keyring, so nothing is lost: try again.")));
   g_assert_cmpuint (wc_migration_wizard_get_step (wizard), ==, 2);
-  screenshot (GTK_WINDOW (wizard), shot);
+  app_test_screenshot (GTK_WINDOW (wizard), shot);
 
   /* The clock put right, the same pending key is activated. */
   wc_portal_client_set_clock_func (client, NULL, NULL, NULL);
@@ -501,7 +462,7 @@ test_failed_activation_and_retry (void)
   wait_key_active (wizard);
   next_code_step (portal, wc_window_get_session (window));
   finish (portal, window, wizard, NULL);
-  close_window (window);
+  app_test_close_window (window);
 }
 
 
@@ -601,7 +562,7 @@ test_tablet_care (void)
 
   /* Day 79: no reminder yet. */
   portal_advance (portal, 79 * DAY + 60);
-  window = open_window (portal);
+  window = app_test_open_window (app, portal);
   session = wc_window_get_session (window);
   new_login (session, TABLET_MERCHANT, CHOSEN_PASSWORD);
   app_test_wait_until (page_is (window, "session") && shows_age (window, 79), 20000);
@@ -617,7 +578,7 @@ test_tablet_care (void)
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("_Change the Old Password")));
   /* One desktop notification that day, however often it is checked. */
   app_test_wait_until (notifications_shown == 1, 5000);
-  screenshot (GTK_WINDOW (window), shot);
+  app_test_screenshot (GTK_WINDOW (window), shot);
   logout (session);
 
   /* Day 91: the tablet login fails with T042000005, explained. */
@@ -639,7 +600,7 @@ test_tablet_care (void)
                        20000);
   g_free (shot);
   shot = g_strdup_printf ("tablet-expired-%s", lang);
-  screenshot (GTK_WINDOW (window), shot);
+  app_test_screenshot (GTK_WINDOW (window), shot);
   gtk_widget_activate_action (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("_Change the Old Password")),
                               "session.renew-tablet-password", NULL);
   app_test_wait_until (page_is (window, "legacy-login"), 20000);
@@ -661,7 +622,7 @@ test_tablet_care (void)
   /* The tablet logs in again with the new old password. */
   error = tablet_login (portal, RENEWED_OLD_PASSWORD);
   g_assert_no_error (error);
-  close_window (window);
+  app_test_close_window (window);
 }
 
 /* A desktop notification server on the test session's bus, which only

@@ -3,6 +3,7 @@
  * copying with clipboard clearing, unreadable items, renaming, removing,
  * HOTP and the QR export. */
 #include "app-test-util.h"
+#include "keyring-test-util.h"
 #include "wc-token-page.h"
 #include "wc-add-token-dialog.h"
 #include "wc-token-qr-dialog.h"
@@ -51,32 +52,6 @@ schema_for_planting (void)
   return &schema;
 }
 
-static void
-remove_everything (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
-
-  g_hash_table_insert (attributes, (char *) "xdg:schema", (char *) WC_TOKEN_SCHEMA_NAME);
-  while (secret_password_clearv_sync (schema_for_planting (), attributes, NULL, &error))
-    ;
-  g_assert_no_error (error);
-}
-
-static GPtrArray *
-list_tokens (WcTokenStore *store)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *tokens;
-
-  wc_wait_init (&wait);
-  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  return tokens;
-}
-
 static WcToken *
 add_token (WcTokenStore *store,
            const char   *uri)
@@ -105,7 +80,7 @@ fixture_setup (Fixture       *f,
 {
   GtkWidget *overlay = adw_toast_overlay_new ();
 
-  remove_everything ();
+  keyring_test_remove_all (schema_for_planting ());
   f->store = wc_token_store_new ();
   f->settings = wc_settings_new ();
   g_settings_set_uint (wc_settings_get_gsettings (f->settings), "clipboard-clear-seconds", 5);
@@ -144,7 +119,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->page);
   g_clear_object (&f->settings);
   g_assert_finalize_object (f->store);
-  remove_everything ();
+  keyring_test_remove_all (schema_for_planting ());
 }
 
 static GtkWidget *
@@ -186,33 +161,6 @@ our_code (WcToken *token,
 
   g_assert_no_error (error);
   return code;
-}
-
-typedef struct {
-  gboolean done;
-  char *text;
-} ReadResult;
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  ReadResult *read = user_data;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  read->done = TRUE;
-}
-
-/* The clipboard's text, or NULL when it holds none. */
-static char *
-read_clipboard (GdkClipboard *clipboard)
-{
-  ReadResult read = { FALSE, NULL };
-
-  gdk_clipboard_read_text_async (clipboard, NULL, on_read, &read);
-  app_test_wait_until (read.done, 5000);
-  return read.text;
 }
 
 static void
@@ -274,7 +222,7 @@ test_add_through_link (Fixture       *f,
   app_test_wait_until (wc_token_page_get_n_rows (f->page) == 1 && !wc_token_page_is_loading (f->page), 10000);
   g_assert_cmpstr (wc_token_page_get_state (f->page), ==, "list");
 
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   token = g_ptr_array_index (tokens, 0);
   g_assert_cmpstr (wc_token_get_issuer (token), ==, TEST_ISSUER);
@@ -344,13 +292,13 @@ test_copy (Fixture       *f,
   guard = wc_token_page_get_clipboard_guard (f->page);
   g_assert_nonnull (guard);
   g_assert_true (wc_clipboard_guard_is_pending (guard));
-  copied = read_clipboard (clipboard);
+  copied = app_test_read_clipboard (clipboard);
   g_assert_cmpstr (copied, ==, code);
 
   /* Cleared after the delay from the settings (5 s), not before. */
   app_test_wait_until (!wc_clipboard_guard_is_pending (guard), 10000);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 5 * G_USEC_PER_SEC);
-  after = read_clipboard (clipboard);
+  after = app_test_read_clipboard (clipboard);
   g_assert_true (after == NULL || *after == '\0');
 
   /* Ctrl+C with the row focused copies it too; what the user copies
@@ -360,7 +308,7 @@ test_copy (Fixture       *f,
   g_assert_true (wc_clipboard_guard_is_pending (guard));
   gdk_clipboard_set_text (clipboard, "the user's own text");
   app_test_wait_until (!wc_clipboard_guard_is_pending (guard), 10000);
-  kept = read_clipboard (clipboard);
+  kept = app_test_read_clipboard (clipboard);
   g_assert_cmpstr (kept, ==, "the user's own text");
 }
 
@@ -425,11 +373,11 @@ test_unreadable (Fixture       *f,
   g_assert_nonnull (wc_token_row_get_code (wc_token_page_find_row (f->page, wc_token_get_uuid (good))));
 
   /* Listing deleted nothing, also after a reload. */
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 2);
   wc_token_page_reload (f->page);
   wait_loaded (f);
-  again = list_tokens (f->store);
+  again = app_test_list_tokens (f->store);
   g_assert_cmpuint (again->len, ==, 2);
 
   /* It can be removed on purpose. */
@@ -439,7 +387,7 @@ test_unreadable (Fixture       *f,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "remove");
   app_test_wait_until (wc_token_page_find_row (f->page, uuid) == NULL && !wc_token_page_is_loading (f->page), 10000);
   g_clear_pointer (&again, g_ptr_array_unref);
-  again = list_tokens (f->store);
+  again = app_test_list_tokens (f->store);
   g_assert_cmpuint (again->len, ==, 1);
 }
 
@@ -470,7 +418,7 @@ test_rename (Fixture       *f,
 
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (f->window), "Yamato")
                        && !wc_token_page_is_loading (f->page), 10000);
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   renamed = g_ptr_array_index (tokens, 0);
   g_assert_cmpstr (wc_token_get_uuid (renamed), ==, wc_token_get_uuid (token));
@@ -498,7 +446,7 @@ test_remove (Fixture       *f,
   g_assert_true (app_test_shows_text (dialog, "can no longer be made here"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   app_test_spin (300);
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 1);
   g_assert_nonnull (wc_token_page_find_row (f->page, wc_token_get_uuid (token)));
 
@@ -508,7 +456,7 @@ test_remove (Fixture       *f,
   app_test_wait_until (g_strcmp0 (wc_token_page_get_state (f->page), "empty") == 0, 10000);
   g_assert_true (app_test_shows_text (GTK_WIDGET (f->window), "No tokens yet"));
   g_clear_pointer (&tokens, g_ptr_array_unref);
-  tokens = list_tokens (f->store);
+  tokens = app_test_list_tokens (f->store);
   g_assert_cmpuint (tokens->len, ==, 0);
 }
 
@@ -580,70 +528,6 @@ test_show_qr (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
-static SecretCollection *
-login_collection (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretService) service = secret_service_get_sync (SECRET_SERVICE_OPEN_SESSION, NULL, &error);
-  SecretCollection *collection;
-
-  g_assert_no_error (error);
-  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
-                                                 SECRET_COLLECTION_NONE, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (collection);
-  return collection;
-}
-
-static void
-lock_keyring (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SecretCollection) collection = login_collection ();
-  SecretService *service = secret_collection_get_service (collection);
-  GList objects = { collection, NULL, NULL };
-
-  g_assert_cmpint (secret_service_lock_sync (service, &objects, NULL, NULL, &error), ==, 1);
-  g_assert_no_error (error);
-}
-
-/* Unlocks the login keyring with its password the way the login manager
- * does, through gnome-keyring's private interface (see
- * tests/core/test-token-store.c). */
-static void
-unlock_keyring_with_password (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_autoptr(SecretCollection) collection = login_collection ();
-  g_autoptr(GVariant) opened = NULL;
-  g_autoptr(GVariant) reply = NULL;
-  const char *password = g_getenv ("WC_TEST_KEYRING_PASSWORD");
-  const char *session = NULL;
-
-  g_assert_no_error (error);
-  g_assert_nonnull (password);
-  opened = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                        "org.freedesktop.Secret.Service", "OpenSession",
-                                        g_variant_new ("(sv)", "plain", g_variant_new_string ("")),
-                                        G_VARIANT_TYPE ("(vo)"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                        NULL, &error);
-  g_assert_no_error (error);
-  g_variant_get (opened, "(v&o)", NULL, &session);
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.secrets", "/org/freedesktop/secrets",
-                                       "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface",
-                                       "UnlockWithMasterPassword",
-                                       g_variant_new ("(o(o@ay@ays))",
-                                                      g_dbus_proxy_get_object_path (G_DBUS_PROXY (collection)),
-                                                      session,
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1),
-                                                      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, password,
-                                                                                 strlen (password), 1),
-                                                      "text/plain"),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_locked (Fixture       *f,
              gconstpointer  data)
@@ -651,7 +535,7 @@ test_locked (Fixture       *f,
   g_autoptr(WcToken) token = add_token (f->store, TEST_URI);
   GtkWidget *unlock;
 
-  lock_keyring ();
+  keyring_test_lock ();
   wc_token_page_reload (f->page);
   wait_loaded (f);
 
@@ -664,7 +548,7 @@ test_locked (Fixture       *f,
   g_assert_nonnull (app_test_find_shown (GTK_WIDGET (f->window), GTK_TYPE_BUTTON, "Try Again"));
 
   /* Unlocked elsewhere (the login manager); Try Again lists the token. */
-  unlock_keyring_with_password ();
+  keyring_test_unlock_with_password ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "tokens.reload", NULL));
   app_test_wait_until (g_strcmp0 (wc_token_page_get_state (f->page), "list") == 0
                        && !wc_token_page_is_loading (f->page), 10000);
