@@ -4,6 +4,7 @@
 #include "wc-ui-util.h"
 #include "wc-wait.h"
 
+#include <glib/gi18n-lib.h>
 #include <locale.h>
 #include <string.h>
 
@@ -11,7 +12,13 @@ void
 app_test_init (int    *argc,
                char ***argv)
 {
+  const char *localedir = g_getenv ("WC_LOCALEDIR");
+
   setlocale (LC_ALL, "");
+  /* The build's own catalogues, so that a test run in Japanese shows the
+   * app in Japanese. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();

@@ -404,8 +404,6 @@ main (int    argc,
   int status;
 
   app_test_init (&argc, &argv);
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WC_LOCALEDIR") != NULL ? g_getenv ("WC_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   app = wc_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);

@@ -689,8 +689,6 @@ main (int    argc,
   int status;
 
   app_test_init (&argc, &argv);
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("WC_LOCALEDIR") != NULL ? g_getenv ("WC_LOCALEDIR") : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   /* As main.c does: ngettext () looks in the default domain. */
   textdomain (GETTEXT_PACKAGE);
   start_notification_server ();
