@@ -178,16 +178,10 @@ static void
 set_saving (WcAddTokenDialog *self,
             WcToken          *token)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  /* A focused entry in a part that turns insensitive would keep blinking
-   * without focus: take the focus away first. */
-  if (token != NULL && focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->view_stack)))
-    gtk_window_set_focus (GTK_WINDOW (self), NULL);
   g_set_object (&self->saving, token);
   gtk_widget_set_visible (GTK_WIDGET (self->save_spinner), token != NULL);
   gtk_spinner_set_spinning (self->save_spinner, token != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->view_stack), token == NULL);
+  wc_ui_set_sensitive (GTK_WIDGET (self->view_stack), token == NULL);
   update_actions (self);
 }
 

@@ -332,18 +332,10 @@ static void
 set_busy (WcPasswordPage *self,
           gboolean        busy)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  /* Take the focus out of the entries first: GTK 4.8 does not tell a
-   * focused text that turns insensitive, and its cursor blink then
-   * complains. The focus comes back with a refusal. */
-  if (busy && focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->password_group)))
-    gtk_root_set_focus (root, NULL);
-
+  /* The focus comes back with a refusal. */
   self->busy = busy;
   wc_ui_set_spinning (self->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_group), !busy);
+  wc_ui_set_sensitive (GTK_WIDGET (self->password_group), !busy);
   update_actions (self);
 }
 

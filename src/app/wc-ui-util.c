@@ -262,3 +262,19 @@ wc_ui_name_controls (GtkWidget *root)
   g_return_if_fail (GTK_IS_WIDGET (root));
   name_controls (root, FALSE);
 }
+
+void
+wc_ui_set_sensitive (GtkWidget *widget,
+                     gboolean   sensitive)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  root = gtk_widget_get_root (widget);
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (!sensitive && focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget)))
+    gtk_root_set_focus (root, NULL);
+  gtk_widget_set_sensitive (widget, sensitive);
+}

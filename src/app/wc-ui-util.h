@@ -68,3 +68,13 @@ G_BEGIN_DECLS
 void     wc_ui_name_controls     (GtkWidget            *root);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Makes @widget (in)sensitive. Turning it insensitive first takes the
+ * focus out of it: GTK 4.8 does not tell a focused text field that turns
+ * insensitive, and its cursor blink then warns. */
+void     wc_ui_set_sensitive     (GtkWidget            *widget,
+                                  gboolean              sensitive);
+
+G_END_DECLS

@@ -109,7 +109,7 @@ set_busy (WcUserDialog *self,
           gboolean      busy)
 {
   self->busy = busy;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->form), !busy);
+  wc_ui_set_sensitive (GTK_WIDGET (self->form), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), !busy);

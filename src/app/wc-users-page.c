@@ -200,7 +200,7 @@ update_row (GtkWidget *row,
 {
   GtkSpinner *spinner = g_object_get_data (G_OBJECT (row), "spinner");
 
-  gtk_widget_set_sensitive (row, !busy);
+  wc_ui_set_sensitive (row, !busy);
   wc_ui_set_spinning (spinner, busy);
 }
 
