@@ -9,6 +9,7 @@
 #include "wc-session-page.h"
 #include "wc-login-page.h"
 #include "wc-password-page.h"
+#include "wc-error.h"
 #include "wc-tablet-care.h"
 #include "wc-ui-util.h"
 #include "wc-users-page.h"
@@ -46,6 +47,7 @@ struct _WcSessionPage
   AdwActionRow *idle_row;
   AdwActionRow *password_row;
   AdwActionRow *legacy_row;
+  AdwEntryRow *tablet_check_row;
   GtkBox *account_area;
   GtkSpinner *spinner;
   WcUsersPage *users_page;      /* in account_area, for a main user only */
@@ -322,6 +324,86 @@ renew_tablet_password_action (GtkWidget  *widget,
   wc_login_session_logout_async (self->session, self->cancellable, on_logged_out_for_renewal, g_object_ref (self));
 }
 
+/* Checking the tablet login from here: the endpoint the iPad uses, on a
+ * client of its own so that this page's session stays as it is. The
+ * app's own T042000005 gets the reminder box, with its explanation and
+ * the way to the renewal. */
+
+static void
+on_tablet_checked_out (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: the check's session ends by itself when idle anyway. */
+  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
+    g_debug ("The tablet check's session did not end: %s", error->message);
+}
+
+static void
+on_tablet_checked (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  WcPortalClient *client = WC_PORTAL_CLIENT (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) login = wc_portal_client_login_finish (client, result, &error);
+  WcSessionPage *self;
+  g_autofree char *text = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_SESSION_PAGE (user_data);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->tablet_check_row), TRUE);
+  if (login != NULL)
+    {
+      wc_portal_client_logout_async (client, NULL, on_tablet_checked_out, NULL);
+      wc_ui_show_toast (GTK_WIDGET (self), _("The tablet (iPad) login works with this old password."));
+      return;
+    }
+  if (error->domain == WC_PORTAL_ERROR && g_strcmp0 (wc_portal_error_get_code (error), "T042000005") == 0)
+    {
+      const char *explained = _("The tablet (iPad) login is refused with error T042000005: the old password is more than 90 days old. Change it through the old login; the tablet then logs in with the new one.");
+
+      gtk_label_set_text (self->tablet_label, explained);
+      gtk_widget_set_visible (self->tablet_box, TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->tablet_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, explained, -1);
+      return;
+    }
+  text = wc_ui_describe_error (error, self->session != NULL ? wc_login_session_get_status (self->session) : NULL);
+  wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
+}
+
+static void
+on_tablet_check_apply (WcSessionPage *self)
+{
+  WcPortalLogin *login = get_login (self);
+  WcPortalClient *current;
+  g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcSecret) password = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (login == NULL || login->user == NULL
+      || *gtk_editable_get_text (GTK_EDITABLE (self->tablet_check_row)) == '\0')
+    return;
+  password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->tablet_check_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->tablet_check_row), "");
+  current = wc_login_session_get_client (self->session);
+  client = wc_portal_client_new (wc_portal_client_get_base_url (current),
+                                 wc_portal_client_get_fingerprint (current), &error);
+  if (client == NULL)
+    {
+      g_autofree char *text = wc_ui_describe_error (error, NULL);
+
+      wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
+      return;
+    }
+  wc_ui_set_sensitive (GTK_WIDGET (self->tablet_check_row), FALSE);
+  wc_portal_client_tablet_login_async (client, login->user->merchant_code, wc_secret_get_text (password),
+                                       self->cancellable, on_tablet_checked, self);
+}
+
 /* GET /session: extra facts, shown quietly. */
 
 static void
@@ -339,6 +421,8 @@ show_session_info (WcSessionPage             *self,
 
   /* Only a merchant's main user has the old password. */
   gtk_widget_set_visible (GTK_WIDGET (self->legacy_row),
+                          info->legacy_password_age_days >= 0 && info->legacy_password_changed_at != 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->tablet_check_row),
                           info->legacy_password_age_days >= 0 && info->legacy_password_changed_at != 0);
   if (info->legacy_password_age_days < 0 || info->legacy_password_changed_at == 0)
     return;
@@ -475,6 +559,7 @@ refresh (WcSessionPage *self)
                                  new_login ? _("Password") : _("New-login password"));
   adw_action_row_set_subtitle (self->password_row, "");
   gtk_widget_set_visible (GTK_WIDGET (self->legacy_row), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->tablet_check_row), FALSE);
 
   update_users_page (self, login);
   update_countdown (self);
@@ -603,6 +688,8 @@ wc_session_page_class_init (WcSessionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, idle_row);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, password_row);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, legacy_row);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, tablet_check_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_tablet_check_apply);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, account_area);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, spinner);
 

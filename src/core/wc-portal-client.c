@@ -1334,6 +1334,13 @@ wc_portal_client_get_base_url (WcPortalClient *self)
   return self->base_url;
 }
 
+const char *
+wc_portal_client_get_fingerprint (WcPortalClient *self)
+{
+  g_return_val_if_fail (WC_IS_PORTAL_CLIENT (self), NULL);
+  return self->fingerprint;
+}
+
 /* Flows. */
 
 void

@@ -39,6 +39,8 @@ WcPortalClient *wc_portal_client_new                 (const char         *base_u
                                                       const char         *fingerprint,
                                                       GError            **error);
 const char     *wc_portal_client_get_base_url        (WcPortalClient     *self);
+/* The pinned fingerprint, or NULL when the system's authorities are trusted. */
+const char     *wc_portal_client_get_fingerprint     (WcPortalClient     *self);
 void            wc_portal_client_set_clock_func      (WcPortalClient     *self,
                                                       WcPortalClockFunc   func,
                                                       gpointer            user_data,

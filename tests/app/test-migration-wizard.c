@@ -525,6 +525,20 @@ shows_age (WcWindow *window,
   return app_test_shows_text (GTK_WIDGET (window), text);
 }
 
+/* The tablet check on the session page, with @password. */
+static void
+check_tablet_login (WcWindow   *window,
+                    const char *password)
+{
+  const char *title = T ("Old password, to check the tablet login");
+  GtkWidget *row;
+
+  app_test_wait_until (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, title) != NULL, 20000);
+  row = app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_ENTRY_ROW, title);
+  gtk_editable_set_text (GTK_EDITABLE (row), password);
+  g_signal_emit_by_name (row, "apply");
+}
+
 static void
 test_tablet_care (void)
 {
@@ -601,6 +615,10 @@ test_tablet_care (void)
   g_free (shot);
   shot = g_strdup_printf ("tablet-expired-%s", lang);
   app_test_screenshot (GTK_WINDOW (window), shot);
+  /* The app meets T042000005 itself when it checks the tablet login,
+   * explains it, and offers the same renewal. */
+  check_tablet_login (window, OLD_PASSWORD);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("The tablet (iPad) login is refused with error T042000005: the old password is more than 90 days old. Change it through the old login; the tablet then logs in with the new one.")), 20000);
   gtk_widget_activate_action (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_BUTTON, T ("_Change the Old Password")),
                               "session.renew-tablet-password", NULL);
   app_test_wait_until (page_is (window, "legacy-login"), 20000);
@@ -619,9 +637,12 @@ test_tablet_care (void)
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("Changed today")), 20000);
   g_assert_false (app_test_shows_text (GTK_WIDGET (window), reminder));
 
-  /* The tablet logs in again with the new old password. */
+  /* The tablet logs in again with the new old password, and the app's
+   * own check says so. */
   error = tablet_login (portal, RENEWED_OLD_PASSWORD);
   g_assert_no_error (error);
+  check_tablet_login (window, RENEWED_OLD_PASSWORD);
+  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("The tablet (iPad) login works with this old password.")), 20000);
   app_test_close_window (window);
 }
 
