@@ -418,6 +418,7 @@ submit_action (GtkWidget  *widget,
   WcLoginPage *self = WC_LOGIN_PAGE (widget);
   g_autoptr(WcSecret) password = NULL;
   g_autofree char *merchant = NULL;
+  g_autofree char *user = NULL;     /* NULL for the old login */
   gboolean remember;
 
   if (self->session == NULL || self->logging_in)
@@ -437,8 +438,6 @@ submit_action (GtkWidget  *widget,
     }
   else
     {
-      g_autofree char *user = NULL;
-
       if (!require (self, self->merchant_row, "merchant_code", _("Enter the merchant code."))
           || !require (self, self->user_row, "user_id", _("Enter the user ID. For the main user it is the merchant code."))
           || !require (self, self->password_row, "password", _("Enter the password.")))
@@ -450,15 +449,12 @@ submit_action (GtkWidget  *widget,
       wc_login_session_login_async (self->session, merchant, user, password,
                                     gtk_editable_get_text (GTK_EDITABLE (self->otp_row)),
                                     remember, self->cancellable, on_logged_in, self);
-      if (!remember)
-        wc_credential_store_forget_async (wc_login_session_get_credential_store (self->session),
-                                          wc_login_session_get_portal_id (self->session),
-                                          WC_CREDENTIAL_KIND_NEW, merchant, user, NULL, on_forgotten, NULL);
     }
-  if (self->legacy && !remember)
+  if (!remember)
     wc_credential_store_forget_async (wc_login_session_get_credential_store (self->session),
                                       wc_login_session_get_portal_id (self->session),
-                                      WC_CREDENTIAL_KIND_LEGACY, merchant, NULL, NULL, on_forgotten, NULL);
+                                      self->legacy ? WC_CREDENTIAL_KIND_LEGACY : WC_CREDENTIAL_KIND_NEW,
+                                      merchant, user, NULL, on_forgotten, NULL);
 
   self->logging_in = TRUE;
   update_busy (self);
