@@ -7,7 +7,12 @@
  * that one item the new password. Nothing here unlocks anything: a
  * password in a locked keyring, or a new one that would go into a locked
  * collection, fails with WC_STORE_ERROR_LOCKED, and the caller decides
- * whether to ask the user (WcTokenStore can run the unlock prompt). */
+ * whether to ask the user (WcTokenStore can run the unlock prompt).
+ *
+ * Inside a sandbox (see wc_keyring_in_file()) the same items live in
+ * libsecret's keyring file and go through its password API: storing
+ * under the same attributes replaces the one item there too, and nothing
+ * there is ever locked. */
 #include "wc-credential-store.h"
 #include "wc-error.h"
 #include "wc-keyring.h"
@@ -20,6 +25,7 @@ struct _WcCredentialStore
   GObject parent_instance;
 
   SecretService *service;
+  gboolean in_file;     /* see wc_keyring_in_file() */
 };
 
 G_DEFINE_FINAL_TYPE (WcCredentialStore, wc_credential_store, G_TYPE_OBJECT)
@@ -53,18 +59,30 @@ op_free (Op *op)
   g_free (op);
 }
 
+#define CREDENTIAL_ATTRIBUTES \
+  { "portal", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "merchant-code", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "user-id", SECRET_SCHEMA_ATTRIBUTE_STRING }
+
 static const SecretSchema *
 credential_schema (void)
 {
   static const SecretSchema schema = {
     WC_CREDENTIAL_SCHEMA_NAME, SECRET_SCHEMA_NONE,
-    {
-      { "portal", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "merchant-code", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "user-id", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
+    { CREDENTIAL_ATTRIBUTES, { NULL, 0 } }
+  };
+  return &schema;
+}
+
+/* The same for the keyring file, which needs xdg:schema spelt out; see
+ * wc_keyring_file_attributes(). */
+static const SecretSchema *
+credential_file_schema (void)
+{
+  static const SecretSchema schema = {
+    WC_CREDENTIAL_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    { CREDENTIAL_ATTRIBUTES, { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }
   };
   return &schema;
 }
@@ -88,6 +106,7 @@ wc_credential_store_class_init (WcCredentialStoreClass *klass)
 static void
 wc_credential_store_init (WcCredentialStore *self)
 {
+  self->in_file = wc_keyring_in_file ();
 }
 
 WcCredentialStore *
@@ -169,7 +188,10 @@ start_op (WcCredentialStore   *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  wc_keyring_run_with_service (task, &self->service, &messages, run_op);
+  if (self->in_file)
+    run_op (task);
+  else
+    wc_keyring_run_with_service (task, &self->service, &messages, run_op);
 }
 
 static void
@@ -180,7 +202,7 @@ on_stored (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+  if (!wc_keyring_store_finish (source, result, &error))
     task_return_mapped (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -284,7 +306,7 @@ on_searched (GObject      *source,
   GList *items;
   gboolean locked = FALSE;
 
-  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  items = wc_keyring_search_finish (source, result, &error);
   if (error != NULL)
     {
       task_return_mapped (task, error);
@@ -293,10 +315,10 @@ on_searched (GObject      *source,
 
   for (GList *l = items; l != NULL && value == NULL; l = l->next)
     {
-      if (secret_item_get_locked (l->data))
-        locked = TRUE;
-      else
-        value = secret_item_get_secret (l->data);
+      gboolean item_locked;
+
+      value = wc_keyring_item_secret (l->data, &item_locked);
+      locked |= item_locked;
     }
   g_list_free_full (items, g_object_unref);
 
@@ -357,11 +379,71 @@ on_forget_searched (GObject      *source,
 }
 
 static void
+on_file_cleared (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* FALSE without an error: there was nothing to forget. */
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    task_return_mapped (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The keyring file: the password API does each operation in one call.
+ * The attributes name all four fields, so they match one item only. */
+static void
+run_file_op (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GHashTable) attributes =
+    wc_keyring_file_attributes (WC_CREDENTIAL_SCHEMA_NAME, op->attributes);
+
+  switch (op->kind)
+    {
+    case OP_SAVE:
+      {
+        g_autoptr(SecretValue) value = wc_keyring_value_new (op->password);
+
+        secret_password_storev_binary (credential_file_schema (), attributes,
+                                       SECRET_COLLECTION_DEFAULT, op->label, value, cancellable,
+                                       on_stored, task);
+      }
+      break;
+
+    case OP_LOOKUP:
+      secret_password_searchv (credential_file_schema (), attributes,
+                               SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                               cancellable, on_searched, task);
+      break;
+
+    case OP_FORGET:
+      secret_password_clearv (credential_file_schema (), attributes, cancellable,
+                              on_file_cleared, task);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
 run_op (GTask *task)
 {
   WcCredentialStore *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (self->in_file)
+    {
+      run_file_op (task);
+      return;
+    }
 
   switch (op->kind)
     {

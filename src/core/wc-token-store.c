@@ -8,7 +8,14 @@
  * deleted except by an explicit remove. Updates rewrite attributes only,
  * so no failure can overwrite a stored key. A token's state (active,
  * pending, superseded) is the "state" attribute; items written before
- * there were states have none and are active. */
+ * there were states have none and are active.
+ *
+ * Inside a sandbox (see wc_keyring_in_file()) the items live in
+ * libsecret's keyring file and only its password API reaches them. That
+ * API cannot change an item's attributes, so a change there stores the
+ * item anew, with the new attributes and the key exactly as it was
+ * stored, and only then clears the old item: a failure in between leaves
+ * both, never neither. Nothing in the file is ever locked. */
 #include "wc-token-store.h"
 #include "wc-error.h"
 #include "wc-keyring.h"
@@ -22,8 +29,10 @@ struct _WcTokenStore
   GObject parent_instance;
 
   SecretService *service;
-  /* The items of the last listing by token UUID, so that an item with
-   * broken attributes can still be removed. */
+  gboolean in_file;     /* see wc_keyring_in_file() */
+  /* The items of the last listing by token UUID (SecretItems, or the
+   * keyring file's items), so that an item with broken attributes can
+   * still be removed. */
   GHashTable *items;
 };
 
@@ -65,23 +74,35 @@ op_free (Op *op)
   g_free (op);
 }
 
+#define TOKEN_ATTRIBUTES \
+  { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "account", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "type", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "digits", SECRET_SCHEMA_ATTRIBUTE_INTEGER }, \
+  { "period", SECRET_SCHEMA_ATTRIBUTE_INTEGER }, \
+  { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING }, \
+  { "state", SECRET_SCHEMA_ATTRIBUTE_STRING }
+
 static const SecretSchema *
 token_schema (void)
 {
   static const SecretSchema schema = {
     WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_NONE,
-    {
-      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "type", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "digits", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
-      { "period", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
-      { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "state", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
+    { TOKEN_ATTRIBUTES, { NULL, 0 } }
+  };
+  return &schema;
+}
+
+/* The same for the keyring file, which needs xdg:schema spelt out; see
+ * wc_keyring_file_attributes(). */
+static const SecretSchema *
+token_file_schema (void)
+{
+  static const SecretSchema schema = {
+    WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_NONE,
+    { TOKEN_ATTRIBUTES, { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING }, { NULL, 0 } }
   };
   return &schema;
 }
@@ -107,6 +128,7 @@ static void
 wc_token_store_init (WcTokenStore *self)
 {
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->in_file = wc_keyring_in_file ();
 }
 
 WcTokenStore *
@@ -182,10 +204,10 @@ parse_number (const char *text,
 
 static WcToken *
 unreadable (const char *uuid,
-            SecretItem *item,
+            GObject    *item,
             const char *problem)
 {
-  g_autofree char *label = secret_item_get_label (item);
+  g_autofree char *label = secret_retrievable_get_label (SECRET_RETRIEVABLE (item));
 
   return wc_token_new_unreadable (uuid, label != NULL && *label != '\0' ? label : _("Unnamed item"),
                                   problem);
@@ -193,7 +215,7 @@ unreadable (const char *uuid,
 
 static WcToken *
 unreadable_attribute (const char *uuid,
-                      SecretItem *item,
+                      GObject    *item,
                       const char *attribute)
 {
   g_autofree char *problem =
@@ -206,11 +228,12 @@ unreadable_attribute (const char *uuid,
 /* Builds a token from a keyring item, or an unreadable placeholder that
  * says what is wrong with it. Never fails, never touches the item. */
 static WcToken *
-token_from_item (SecretItem *item)
+token_from_item (GObject *item)
 {
-  g_autoptr(GHashTable) attributes = secret_item_get_attributes (item);
+  g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (SECRET_RETRIEVABLE (item));
   g_autoptr(WcToken) token = NULL;
-  g_autoptr(SecretValue) value = NULL;
+  gboolean locked = FALSE;
+  g_autoptr(SecretValue) value = wc_keyring_item_secret (item, &locked);
   g_autoptr(WcSecret) text = NULL;
   g_autoptr(WcSecret) key = NULL;
   const char *uuid = g_hash_table_lookup (attributes, "uuid");
@@ -225,7 +248,7 @@ token_from_item (SecretItem *item)
   if (uuid == NULL || !g_uuid_string_is_valid (uuid))
     return unreadable_attribute (NULL, item, "uuid");
 
-  if (secret_item_get_locked (item))
+  if (locked)
     return unreadable (uuid, item, _("The item is in a locked keyring. Unlock the keyring to use it."));
 
   token = wc_token_new ();
@@ -262,7 +285,6 @@ token_from_item (SecretItem *item)
     return unreadable_attribute (uuid, item, "state");
   wc_token_set_state (token, state);
 
-  value = secret_item_get_secret (item);
   if (value == NULL)
     return unreadable (uuid, item, _("The secret key of this item could not be read from the keyring. It has been left in the keyring untouched."));
 
@@ -355,7 +377,10 @@ start_op (WcTokenStore        *self,
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  wc_keyring_run_with_service (task, &self->service, &messages, run_op);
+  if (self->in_file)
+    run_op (task);
+  else
+    wc_keyring_run_with_service (task, &self->service, &messages, run_op);
 }
 
 static GPtrArray *
@@ -390,7 +415,7 @@ on_list_searched (GObject      *source,
   GList *items;
   guint locked = 0;
 
-  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  items = wc_keyring_search_finish (source, result, &error);
   if (error != NULL)
     {
       task_return_mapped (task, error);
@@ -398,7 +423,7 @@ on_list_searched (GObject      *source,
     }
 
   for (GList *l = items; l != NULL; l = l->next)
-    if (secret_item_get_locked (l->data))
+    if (SECRET_IS_ITEM (l->data) && secret_item_get_locked (l->data))
       locked++;
 
   /* When nothing can be read because everything is locked, that is the
@@ -456,7 +481,7 @@ on_item_stored (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!secret_service_store_finish (SECRET_SERVICE (source), result, &error))
+  if (!wc_keyring_store_finish (source, result, &error))
     task_return_mapped (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -472,6 +497,16 @@ store_new_item (WcTokenStore *self,
   g_autoptr(SecretValue) value = wc_keyring_value_new (base32);
   g_autofree char *label = item_label_for (op->token);
 
+  if (self->in_file)
+    {
+      g_autoptr(GHashTable) file_attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME,
+                                                                          attributes);
+
+      secret_password_storev_binary (token_file_schema (), file_attributes,
+                                     SECRET_COLLECTION_DEFAULT, label, value,
+                                     g_task_get_cancellable (task), on_item_stored, task);
+      return;
+    }
   secret_service_store (self->service, token_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                         label, value, g_task_get_cancellable (task), on_item_stored, task);
 }
@@ -500,20 +535,31 @@ on_item_deleted (GObject      *source,
   g_task_return_boolean (task, TRUE);
 }
 
+static void finish_write    (GTask   *task);
+static void write_file_item (GTask   *task,
+                             GObject *item);
+
+/* Writes the change @task carries to @item, or deletes it. Takes @task. */
 static void
-write_item (GTask      *task,
-            SecretItem *item)
+write_item (GTask   *task,
+            GObject *item)
 {
   Op *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  if (op->kind == OP_REMOVE)
+  if (!SECRET_IS_ITEM (item))
     {
-      secret_item_delete (item, cancellable, on_item_deleted, task);
+      write_file_item (task, item);
       return;
     }
 
-  if (secret_item_get_locked (item))
+  if (op->kind == OP_REMOVE)
+    {
+      secret_item_delete (SECRET_ITEM (item), cancellable, on_item_deleted, task);
+      return;
+    }
+
+  if (secret_item_get_locked (SECRET_ITEM (item)))
     {
       return_locked (task);
       g_object_unref (task);
@@ -524,7 +570,7 @@ write_item (GTask      *task,
     g_autoptr(GHashTable) attributes = attributes_for (op->updated);
 
     g_object_set_data_full (G_OBJECT (task), "item", g_object_ref (item), g_object_unref);
-    secret_item_set_attributes (item, token_schema (), attributes, cancellable,
+    secret_item_set_attributes (SECRET_ITEM (item), token_schema (), attributes, cancellable,
                                 on_attributes_set, task);
   }
 }
@@ -536,13 +582,20 @@ on_label_set (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
-  Op *op = g_task_get_task_data (task);
 
   if (!secret_item_set_label_finish (SECRET_ITEM (source), result, &error))
     {
       /* The attributes are written; only the display label lags. */
       g_debug ("could not relabel keyring item: %s", error->message);
     }
+  finish_write (g_steal_pointer (&task));
+}
+
+/* The keyring holds the change: hands it to the caller. Takes @task. */
+static void
+finish_write (GTask *task)
+{
+  Op *op = g_task_get_task_data (task);
 
   /* Only now that the keyring holds the new state does the caller's token
    * take it, and only now is an HOTP code released. */
@@ -561,6 +614,7 @@ on_label_set (GObject      *source,
     g_task_return_pointer (task, g_steal_pointer (&op->code), g_free);
   else
     g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
 }
 
 static void
@@ -598,7 +652,7 @@ on_uuid_searched (GObject      *source,
   GList *items;
   guint n;
 
-  items = secret_service_search_finish (SECRET_SERVICE (source), result, &error);
+  items = wc_keyring_search_finish (source, result, &error);
   if (error != NULL)
     {
       task_return_mapped (task, error);
@@ -626,6 +680,163 @@ on_uuid_searched (GObject      *source,
 
   write_item (g_steal_pointer (&task), items->data);
   g_list_free_full (items, g_object_unref);
+}
+
+/* Changes on the keyring file; see the top of the file. The old item is
+ * cleared by its attributes, with no schema to check them against: an
+ * item planted with odd attributes must still be matched, not refused. */
+
+static gboolean
+attributes_within (GHashTable *part,
+                   GHashTable *whole)
+{
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_hash_table_iter_init (&iter, part);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    if (g_strcmp0 (g_hash_table_lookup (whole, name), value) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_file_old_cleared (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  WcTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  gboolean cleared;
+
+  cleared = secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+
+  /* The listed item is gone either way; the next write looks it up. */
+  g_hash_table_remove (self->items, wc_token_get_uuid (op->token));
+  if (op->kind != OP_REMOVE)
+    finish_write (g_steal_pointer (&task));
+  else if (!cleared)
+    return_not_found (task, wc_token_get_label (op->token));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+clear_old_file_item (GTask *task)
+{
+  GHashTable *old = g_object_get_data (G_OBJECT (task), "old-attributes");
+
+  secret_password_clearv (NULL, old, g_task_get_cancellable (task), on_file_old_cleared, task);
+}
+
+static void
+on_file_stored_anew (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      /* Nothing was written, and the old item is as it was. */
+      task_return_mapped (task, error);
+      return;
+    }
+  clear_old_file_item (g_steal_pointer (&task));
+}
+
+/* The password API clears every item that has all the attributes it is
+ * given, and an item with broken attributes may have fewer than its
+ * neighbours. So an item is only removed once a search with all of its
+ * attributes finds it alone. */
+static void
+on_file_remove_searched (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  Op *op = g_task_get_task_data (task);
+  GList *items;
+  guint n;
+
+  items = secret_password_search_finish (result, &error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  if (error != NULL)
+    task_return_mapped (task, error);
+  else if (n == 0)
+    return_not_found (task, wc_token_get_label (op->token));
+  else if (n > 1)
+    g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                             _("This keyring item cannot be removed on its own, because its attributes also match other items. It has been left in the keyring untouched."));
+  else
+    clear_old_file_item (g_steal_pointer (&task));
+}
+
+static void
+write_file_item (GTask   *task,
+                 GObject *item)
+{
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GHashTable *old = secret_retrievable_get_attributes (SECRET_RETRIEVABLE (item));
+  g_autoptr(GHashTable) updated = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
+  g_autoptr(SecretValue) value = NULL;
+  g_autofree char *label = NULL;
+  gboolean locked;
+
+  g_object_set_data_full (G_OBJECT (task), "old-attributes", old,
+                          (GDestroyNotify) g_hash_table_unref);
+
+  if (op->kind == OP_REMOVE)
+    {
+      secret_password_searchv (NULL, old, SECRET_SEARCH_ALL, cancellable,
+                               on_file_remove_searched, task);
+      return;
+    }
+
+  updated = attributes_for (op->updated);
+  attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME, updated);
+  if (attributes_within (old, attributes))
+    {
+      if (attributes_within (attributes, old))
+        /* Nothing changes. */
+        finish_write (task);
+      else
+        {
+          /* The item lacks an attribute the new one would have (it was
+           * written before there were token states): clearing it would
+           * clear the new item as well. */
+          g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                                   _("This keyring item was written by an older version and cannot be changed here. It has been left in the keyring untouched."));
+          g_object_unref (task);
+        }
+      return;
+    }
+
+  /* The key goes over exactly as it was stored. */
+  value = wc_keyring_item_secret (item, &locked);
+  if (value == NULL)
+    {
+      g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                               _("The secret key of this item could not be read from the keyring. It has been left in the keyring untouched."));
+      g_object_unref (task);
+      return;
+    }
+
+  label = item_label_for (op->updated);
+  secret_password_storev_binary (token_file_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                 label, value, cancellable, on_file_stored_anew, task);
 }
 
 /* Unlocking. The store runs the Secret Service's unlock prompt itself,
@@ -867,6 +1078,60 @@ on_unlock_searched (GObject      *source,
   g_list_free_full (items, g_object_unref);
 }
 
+/* The keyring file: each search goes through the password API, within
+ * the token schema. Nothing there is locked, so there is nothing to
+ * unlock. */
+static void
+run_file_op (GTask *task)
+{
+  WcTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GHashTable) attributes = NULL;
+  GObject *item;
+
+  switch (op->kind)
+    {
+    case OP_LIST:
+    case OP_LOOKUP:
+      attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME, NULL);
+      secret_password_searchv (token_file_schema (), attributes,
+                               SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                               cancellable, on_list_searched, task);
+      break;
+
+    case OP_UNLOCK:
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      break;
+
+    case OP_REMOVE:
+    case OP_ADD:
+    case OP_UPDATE:
+    case OP_RENAME:
+    case OP_SET_STATE:
+    case OP_NEXT_HOTP:
+      item = g_hash_table_lookup (self->items, wc_token_get_uuid (op->token));
+      if (op->kind == OP_REMOVE && item != NULL)
+        {
+          write_item (task, item);
+          break;
+        }
+      {
+        g_autoptr(GHashTable) uuid = uuid_attributes (op->token);
+
+        attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME, uuid);
+        secret_password_searchv (token_file_schema (), attributes,
+                                 SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS,
+                                 cancellable, on_uuid_searched, task);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 run_op (GTask *task)
 {
@@ -874,6 +1139,12 @@ run_op (GTask *task)
   Op *op = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autoptr(GHashTable) no_attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (self->in_file)
+    {
+      run_file_op (task);
+      return;
+    }
 
   switch (op->kind)
     {
@@ -891,7 +1162,7 @@ run_op (GTask *task)
 
     case OP_REMOVE:
       {
-        SecretItem *item = g_hash_table_lookup (self->items, wc_token_get_uuid (op->token));
+        GObject *item = g_hash_table_lookup (self->items, wc_token_get_uuid (op->token));
 
         if (item != NULL)
           {
