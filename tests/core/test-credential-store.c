@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "keyring-test-util.h"
+#include "store-test-util.h"
 #include "wc-credential-store.h"
 #include "wc-error.h"
 #include "wc-wait.h"
@@ -72,47 +73,11 @@ save (Fixture          *f,
       const char       *user_id,
       const char       *password)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcSecret) secret = wc_secret_new_from_text (password);
 
-  wc_wait_init (&wait);
-  wc_credential_store_save_async (f->store, portal, kind, merchant_code, user_id, secret,
-                                  NULL, wc_wait_done, &wait);
-  g_assert_true (wc_credential_store_save_finish (f->store, wc_wait_result (&wait), &error));
+  g_assert_true (store_test_save_password (f->store, portal, kind, merchant_code, user_id,
+                                           password, &error));
   g_assert_no_error (error);
-}
-
-static WcSecret *
-lookup (Fixture          *f,
-        const char       *portal,
-        WcCredentialKind  kind,
-        const char       *merchant_code,
-        const char       *user_id,
-        GError          **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_credential_store_lookup_async (f->store, portal, kind, merchant_code, user_id,
-                                    NULL, wc_wait_done, &wait);
-  return wc_credential_store_lookup_finish (f->store, wc_wait_result (&wait), error);
-}
-
-static gboolean
-forget (Fixture          *f,
-        const char       *portal,
-        WcCredentialKind  kind,
-        const char       *merchant_code,
-        const char       *user_id,
-        GError          **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_credential_store_forget_async (f->store, portal, kind, merchant_code, user_id,
-                                    NULL, wc_wait_done, &wait);
-  return wc_credential_store_forget_finish (f->store, wc_wait_result (&wait), error);
 }
 
 /* Asserts that the store finds @expected (or nothing, for NULL). */
@@ -125,7 +90,8 @@ assert_stored (Fixture          *f,
                const char       *expected)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcSecret) found = lookup (f, portal, kind, merchant_code, user_id, &error);
+  g_autoptr(WcSecret) found = store_test_lookup_password (f->store, portal, kind, merchant_code,
+                                                          user_id, &error);
 
   g_assert_no_error (error);
   if (expected == NULL)
@@ -272,7 +238,8 @@ test_forget (Fixture       *f,
   save (f, PORTAL, WC_CREDENTIAL_KIND_LEGACY, "123456789", NULL, "old-login-pass");
   save (f, "demo", WC_CREDENTIAL_KIND_NEW, "123456789", "user1", "password-on-demo");
 
-  g_assert_true (forget (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", &error));
+  g_assert_true (store_test_forget_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                             "user1", &error));
   g_assert_no_error (error);
 
   assert_stored (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", NULL);
@@ -285,11 +252,13 @@ test_forget (Fixture       *f,
   g_assert_null (seen);
 
   /* Forgetting what is not there is not an error. */
-  g_assert_true (forget (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", &error));
+  g_assert_true (store_test_forget_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                             "user1", &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_items (), ==, 3);
 
-  g_assert_true (forget (f, PORTAL, WC_CREDENTIAL_KIND_LEGACY, "123456789", NULL, &error));
+  g_assert_true (store_test_forget_password (f->store, PORTAL, WC_CREDENTIAL_KIND_LEGACY,
+                                             "123456789", NULL, &error));
   g_assert_no_error (error);
   assert_stored (f, PORTAL, WC_CREDENTIAL_KIND_LEGACY, "123456789", NULL, NULL);
   assert_stored (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user2", "password-of-user2");
@@ -339,21 +308,6 @@ test_item_shape (Fixture       *f,
   g_list_free_full (items, g_object_unref);
 }
 
-static gboolean
-try_save (Fixture     *f,
-          const char  *user_id,
-          const char  *password,
-          GError     **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(WcSecret) secret = wc_secret_new_from_text (password);
-
-  wc_wait_init (&wait);
-  wc_credential_store_save_async (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", user_id,
-                                  secret, NULL, wc_wait_done, &wait);
-  return wc_credential_store_save_finish (f->store, wc_wait_result (&wait), error);
-}
-
 static void
 test_locked (Fixture       *f,
              gconstpointer  data)
@@ -365,26 +319,31 @@ test_locked (Fixture       *f,
   keyring_test_lock ();
 
   /* A lookup never prompts: it says the keyring is locked. */
-  found = lookup (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", &error);
+  found = store_test_lookup_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                      "user1", &error);
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
   g_assert_null (found);
   g_assert_nonnull (strstr (error->message, "locked"));
   g_clear_error (&error);
 
   /* Nothing stored is still nothing, locked or not. */
-  found = lookup (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user2", &error);
+  found = store_test_lookup_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                      "user2", &error);
   g_assert_no_error (error);
   g_assert_null (found);
 
   /* Nor does saving or forgetting: the item, or the collection a new
    * one would go to, is locked. */
-  g_assert_false (try_save (f, "user1", "replacement", &error));
+  g_assert_false (store_test_save_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                            "user1", "replacement", &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
   g_clear_error (&error);
-  g_assert_false (try_save (f, "user2", "new-one", &error));
+  g_assert_false (store_test_save_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789",
+                                            "user2", "new-one", &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
   g_clear_error (&error);
-  g_assert_false (forget (f, PORTAL, WC_CREDENTIAL_KIND_NEW, "123456789", "user1", &error));
+  g_assert_false (store_test_forget_password (f->store, PORTAL, WC_CREDENTIAL_KIND_NEW,
+                                              "123456789", "user1", &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
   g_clear_error (&error);
 

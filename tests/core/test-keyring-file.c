@@ -11,11 +11,8 @@
 #include <libsecret/secret.h>
 #include <string.h>
 
-#include "wc-credential-store.h"
+#include "store-test-util.h"
 #include "wc-error.h"
-#include "wc-otpauth-uri.h"
-#include "wc-token-store.h"
-#include "wc-wait.h"
 
 #define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define PORTAL "https://portal.example.test"
@@ -159,52 +156,14 @@ fixture_teardown (Fixture       *f,
   clear_schema (WC_CREDENTIAL_SCHEMA_NAME);
 }
 
-static WcToken *
-parse (const char *uri)
-{
-  g_autoptr(GError) error = NULL;
-  WcToken *token = wc_otpauth_uri_parse (uri, &error);
-
-  g_assert_no_error (error);
-  return token;
-}
-
 static GPtrArray *
 list (Fixture *f)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  GPtrArray *tokens;
+  GPtrArray *tokens = store_test_list (f->tokens, &error);
 
-  wc_wait_init (&wait);
-  wc_token_store_list_async (f->tokens, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (f->tokens, wc_wait_result (&wait), &error);
   g_assert_no_error (error);
   return tokens;
-}
-
-static WcToken *
-lookup (Fixture    *f,
-        const char *query,
-        GError    **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_lookup_async (f->tokens, query, NULL, wc_wait_done, &wait);
-  return wc_token_store_lookup_finish (f->tokens, wc_wait_result (&wait), error);
-}
-
-static gboolean
-add (Fixture  *f,
-     WcToken  *token,
-     GError  **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_add_async (f->tokens, token, NULL, wc_wait_done, &wait);
-  return wc_token_store_add_finish (f->tokens, wc_wait_result (&wait), error);
 }
 
 static void
@@ -213,69 +172,8 @@ add_ok (Fixture *f,
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (add (f, token, &error));
+  g_assert_true (store_test_add (f->tokens, token, &error));
   g_assert_no_error (error);
-}
-
-static gboolean
-rename_token (Fixture    *f,
-              WcToken    *token,
-              const char *issuer,
-              const char *account,
-              GError    **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_rename_async (f->tokens, token, issuer, account, NULL, wc_wait_done, &wait);
-  return wc_token_store_rename_finish (f->tokens, wc_wait_result (&wait), error);
-}
-
-static gboolean
-set_state (Fixture      *f,
-           WcToken      *token,
-           WcTokenState  state,
-           GError      **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_set_state_async (f->tokens, token, state, NULL, wc_wait_done, &wait);
-  return wc_token_store_set_state_finish (f->tokens, wc_wait_result (&wait), error);
-}
-
-static gboolean
-update (Fixture  *f,
-        WcToken  *token,
-        GError  **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_update_async (f->tokens, token, NULL, wc_wait_done, &wait);
-  return wc_token_store_update_finish (f->tokens, wc_wait_result (&wait), error);
-}
-
-static gboolean
-remove_token (Fixture  *f,
-              WcToken  *token,
-              GError  **error)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-
-  wc_wait_init (&wait);
-  wc_token_store_remove_async (f->tokens, token, NULL, wc_wait_done, &wait);
-  return wc_token_store_remove_finish (f->tokens, wc_wait_result (&wait), error);
-}
-
-static WcToken *
-find_uuid (GPtrArray  *tokens,
-           const char *uuid)
-{
-  for (guint i = 0; i < tokens->len; i++)
-    if (strcmp (wc_token_get_uuid (g_ptr_array_index (tokens, i)), uuid) == 0)
-      return g_ptr_array_index (tokens, i);
-  return NULL;
 }
 
 /* Whether @needle occurs anywhere in the keyring file's bytes. */
@@ -295,9 +193,9 @@ static void
 test_tokens_round_trip (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=gezd+gnbv+gy3t+qojq+gezd+gnbv+gy3t+qojq");
-  g_autoptr(WcToken) b = parse ("otpauth://totp/%E3%82%AF%E3%83%AD%E3%83%8D%E3%82%B3:%E5%8A%A0%E7%9B%9F%E5%BA%97?secret=" SECRET_B32 "&algorithm=SHA512&digits=8&period=60");
-  g_autoptr(WcToken) c = parse ("otpauth://hotp/Bank:bob?secret=" SECRET_B32 "&counter=7&algorithm=SHA256&digits=7");
+  g_autoptr(WcToken) a = store_test_parse ("otpauth://totp/ACME:alice?secret=gezd+gnbv+gy3t+qojq+gezd+gnbv+gy3t+qojq");
+  g_autoptr(WcToken) b = store_test_parse ("otpauth://totp/%E3%82%AF%E3%83%AD%E3%83%8D%E3%82%B3:%E5%8A%A0%E7%9B%9F%E5%BA%97?secret=" SECRET_B32 "&algorithm=SHA512&digits=8&period=60");
+  g_autoptr(WcToken) c = store_test_parse ("otpauth://hotp/Bank:bob?secret=" SECRET_B32 "&counter=7&algorithm=SHA256&digits=7");
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(SecretRetrievable) item = NULL;
   g_autoptr(GError) error = NULL;
@@ -312,22 +210,7 @@ test_tokens_round_trip (Fixture       *f,
   tokens = list (f);
   g_assert_cmpuint (tokens->len, ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
-    {
-      WcToken *in = inputs[i];
-      WcToken *out = find_uuid (tokens, wc_token_get_uuid (in));
-
-      g_assert_nonnull (out);
-      g_assert_true (wc_token_is_readable (out));
-      g_assert_cmpstr (wc_token_get_issuer (out), ==, wc_token_get_issuer (in));
-      g_assert_cmpstr (wc_token_get_account (out), ==, wc_token_get_account (in));
-      g_assert_cmpint (wc_token_get_otp_type (out), ==, wc_token_get_otp_type (in));
-      g_assert_cmpint (wc_token_get_algorithm (out), ==, wc_token_get_algorithm (in));
-      g_assert_cmpuint (wc_token_get_digits (out), ==, wc_token_get_digits (in));
-      g_assert_cmpuint (wc_token_get_period (out), ==, wc_token_get_period (in));
-      g_assert_cmpuint (wc_token_get_counter (out), ==, wc_token_get_counter (in));
-      g_assert_cmpint (wc_token_get_state (out), ==, WC_TOKEN_STATE_ACTIVE);
-      g_assert_true (wc_secret_equal (wc_token_get_key (out), wc_token_get_key (in)));
-    }
+    store_test_assert_listed (tokens, inputs[i]);
 
   /* The item as another client of the file sees it: the same label,
    * key and attributes as on the Secret Service. */
@@ -346,7 +229,7 @@ test_tokens_round_trip (Fixture       *f,
   g_assert_false (file_contains ("ACME"));
 
   /* The same token twice is refused, and the first one stays. */
-  g_assert_false (add (f, a, &error));
+  g_assert_false (store_test_add (f->tokens, a, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED);
   g_assert_cmpuint (count_raw (raw_items (WC_TOKEN_SCHEMA_NAME, "uuid", wc_token_get_uuid (a), NULL)),
                     ==, 1);
@@ -356,8 +239,8 @@ static void
 test_tokens_lookup (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
-  g_autoptr(WcToken) b = parse ("otpauth://totp/Other:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) a = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) b = store_test_parse ("otpauth://totp/Other:alice?secret=" SECRET_B32);
   g_autoptr(GError) error = NULL;
   g_autoptr(WcToken) found = NULL;
   WcToken *none;
@@ -365,16 +248,16 @@ test_tokens_lookup (Fixture       *f,
   add_ok (f, a);
   add_ok (f, b);
 
-  found = lookup (f, "acme:ALICE", &error);
+  found = store_test_lookup (f->tokens, "acme:ALICE", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (wc_token_get_uuid (found), ==, wc_token_get_uuid (a));
 
-  none = lookup (f, "alice", &error);
+  none = store_test_lookup (f->tokens, "alice", &error);
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_AMBIGUOUS);
   g_assert_null (none);
   g_clear_error (&error);
 
-  none = lookup (f, "nobody", &error);
+  none = store_test_lookup (f->tokens, "nobody", &error);
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
   g_assert_null (none);
 }
@@ -385,7 +268,7 @@ static void
 test_tokens_changes (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) a = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
   g_autoptr(WcToken) stored = NULL;
   g_autoptr(SecretRetrievable) item = NULL;
   g_autoptr(GError) error = NULL;
@@ -397,7 +280,7 @@ test_tokens_changes (Fixture       *f,
   add_ok (f, a);
   uuid = wc_token_get_uuid (a);
 
-  g_assert_true (rename_token (f, a, "ヤマト運輸", "加盟店 A", &error));
+  g_assert_true (store_test_rename (f->tokens, a, "ヤマト運輸", "加盟店 A", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (wc_token_get_issuer (a), ==, "ヤマト運輸");
   item = raw_token_item (uuid);
@@ -409,9 +292,9 @@ test_tokens_changes (Fixture       *f,
 
   wc_token_set_digits (a, 8);
   wc_token_set_algorithm (a, WC_OTP_ALGORITHM_SHA256);
-  g_assert_true (update (f, a, &error));
+  g_assert_true (store_test_update (f->tokens, a, &error));
   g_assert_no_error (error);
-  stored = lookup (f, uuid, &error);
+  stored = store_test_lookup (f->tokens, uuid, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (wc_token_get_digits (stored), ==, 8);
   g_assert_cmpint (wc_token_get_algorithm (stored), ==, WC_OTP_ALGORITHM_SHA256);
@@ -419,10 +302,10 @@ test_tokens_changes (Fixture       *f,
   g_assert_true (wc_secret_equal (wc_token_get_key (stored), wc_token_get_key (a)));
 
   /* An update that changes nothing writes nothing and loses nothing. */
-  g_assert_true (update (f, a, &error));
+  g_assert_true (store_test_update (f->tokens, a, &error));
   g_assert_no_error (error);
 
-  g_assert_true (set_state (f, a, WC_TOKEN_STATE_SUPERSEDED, &error));
+  g_assert_true (store_test_set_state (f->tokens, a, WC_TOKEN_STATE_SUPERSEDED, &error));
   g_assert_no_error (error);
   g_assert_cmpint (wc_token_get_state (a), ==, WC_TOKEN_STATE_SUPERSEDED);
   item = raw_token_item (uuid);
@@ -446,24 +329,21 @@ static void
 test_tokens_hotp (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(WcToken) token = parse ("otpauth://hotp/ACME:alice?secret=" SECRET_B32 "&counter=2");
+  g_autoptr(WcToken) token = store_test_parse ("otpauth://hotp/ACME:alice?secret=" SECRET_B32 "&counter=2");
 
   add_ok (f, token);
   for (guint i = 2; i < G_N_ELEMENTS (hotp_vectors); i++)
     {
-      g_auto(WcWait) wait = WC_WAIT_INIT;
       g_autoptr(GError) error = NULL;
       g_autofree char *code = NULL;
       g_autoptr(WcToken) stored = NULL;
 
-      wc_wait_init (&wait);
-      wc_token_store_next_hotp_code_async (f->tokens, token, NULL, wc_wait_done, &wait);
-      code = wc_token_store_next_hotp_code_finish (f->tokens, wc_wait_result (&wait), &error);
+      code = store_test_next_hotp_code (f->tokens, token, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (code, ==, hotp_vectors[i]);
 
       /* By the time the code is in hand, the file has the next counter. */
-      stored = lookup (f, "ACME:alice", &error);
+      stored = store_test_lookup (f->tokens, "ACME:alice", &error);
       g_assert_no_error (error);
       g_assert_cmpuint (wc_token_get_counter (stored), ==, i + 1);
     }
@@ -473,8 +353,8 @@ static void
 test_tokens_remove (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(WcToken) a = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
-  g_autoptr(WcToken) b = parse ("otpauth://totp/ACME:bob?secret=" SECRET_B32);
+  g_autoptr(WcToken) a = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) b = store_test_parse ("otpauth://totp/ACME:bob?secret=" SECRET_B32);
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -482,7 +362,7 @@ test_tokens_remove (Fixture       *f,
   add_ok (f, b);
 
   /* Not listed first: the store finds the item by its UUID. */
-  g_assert_true (remove_token (f, a, &error));
+  g_assert_true (store_test_remove (f->tokens, a, &error));
   g_assert_no_error (error);
 
   tokens = list (f);
@@ -491,13 +371,13 @@ test_tokens_remove (Fixture       *f,
 
   /* Listed first, and renamed since: the store does not clear by the
    * attributes it listed. */
-  g_assert_true (rename_token (f, b, "ACME", "robert", &error));
+  g_assert_true (store_test_rename (f->tokens, b, "ACME", "robert", &error));
   g_assert_no_error (error);
-  g_assert_true (remove_token (f, g_ptr_array_index (tokens, 0), &error));
+  g_assert_true (store_test_remove (f->tokens, g_ptr_array_index (tokens, 0), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_raw (raw_items (WC_TOKEN_SCHEMA_NAME, NULL)), ==, 0);
 
-  g_assert_false (remove_token (f, a, &error));
+  g_assert_false (store_test_remove (f->tokens, a, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NOT_FOUND);
 }
 
@@ -507,7 +387,7 @@ static void
 test_tokens_unreadable (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(WcToken) good = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) good = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GError) error = NULL;
   const char *bad_digits = "8f0c3a52-3d0e-4d8e-9d52-7c1f0e6b2a11";
@@ -525,9 +405,9 @@ test_tokens_unreadable (Fixture       *f,
 
   tokens = list (f);
   g_assert_cmpuint (tokens->len, ==, 4);
-  g_assert_true (wc_token_is_readable (find_uuid (tokens, wc_token_get_uuid (good))));
-  g_assert_false (wc_token_is_readable (find_uuid (tokens, bad_digits)));
-  g_assert_false (wc_token_is_readable (find_uuid (tokens, bad_key)));
+  g_assert_true (wc_token_is_readable (store_test_find_uuid (tokens, wc_token_get_uuid (good))));
+  g_assert_false (wc_token_is_readable (store_test_find_uuid (tokens, bad_digits)));
+  g_assert_false (wc_token_is_readable (store_test_find_uuid (tokens, bad_key)));
   for (guint i = 0; i < tokens->len; i++)
     if (strcmp (wc_token_get_label (g_ptr_array_index (tokens, i)), "No UUID") == 0)
       no_uuid = g_ptr_array_index (tokens, i);
@@ -535,15 +415,15 @@ test_tokens_unreadable (Fixture       *f,
   g_assert_false (wc_token_is_readable (no_uuid));
 
   /* Clearing it would clear the good token too: refused, nothing lost. */
-  g_assert_false (remove_token (f, no_uuid, &error));
+  g_assert_false (store_test_remove (f->tokens, no_uuid, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_cmpuint (count_raw (raw_items (WC_TOKEN_SCHEMA_NAME, NULL)), ==, 4);
 
   /* The broken ones that stand alone can be removed. */
-  g_assert_true (remove_token (f, find_uuid (tokens, bad_digits), &error));
+  g_assert_true (store_test_remove (f->tokens, store_test_find_uuid (tokens, bad_digits), &error));
   g_assert_no_error (error);
-  g_assert_true (remove_token (f, find_uuid (tokens, bad_key), &error));
+  g_assert_true (store_test_remove (f->tokens, store_test_find_uuid (tokens, bad_key), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count_raw (raw_items (WC_TOKEN_SCHEMA_NAME, NULL)), ==, 2);
   g_assert_cmpuint (count_raw (raw_items (WC_TOKEN_SCHEMA_NAME, "uuid", wc_token_get_uuid (good), NULL)),
@@ -574,7 +454,7 @@ test_tokens_stateless_item (Fixture       *f,
   g_assert_true (wc_token_is_readable (token));
   g_assert_cmpint (wc_token_get_state (token), ==, WC_TOKEN_STATE_ACTIVE);
 
-  g_assert_false (set_state (f, token, WC_TOKEN_STATE_SUPERSEDED, &error));
+  g_assert_false (store_test_set_state (f->tokens, token, WC_TOKEN_STATE_SUPERSEDED, &error));
   g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_FAILED);
   g_assert_cmpint (wc_token_get_state (token), ==, WC_TOKEN_STATE_ACTIVE);
 
@@ -587,13 +467,10 @@ static void
 test_tokens_unlock (Fixture       *f,
                     gconstpointer  data)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
 
   /* Nothing in the file is locked: unlocking succeeds at once. */
-  wc_wait_init (&wait);
-  wc_token_store_unlock_async (f->tokens, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_token_store_unlock_finish (f->tokens, wc_wait_result (&wait), &error));
+  g_assert_true (store_test_unlock (f->tokens, &error));
   g_assert_no_error (error);
 }
 
@@ -604,14 +481,10 @@ save (Fixture          *f,
       const char       *user_id,
       const char       *password)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcSecret) secret = wc_secret_new_from_text (password);
 
-  wc_wait_init (&wait);
-  wc_credential_store_save_async (f->credentials, PORTAL, kind, merchant_code, user_id, secret,
-                                  NULL, wc_wait_done, &wait);
-  g_assert_true (wc_credential_store_save_finish (f->credentials, wc_wait_result (&wait), &error));
+  g_assert_true (store_test_save_password (f->credentials, PORTAL, kind, merchant_code, user_id,
+                                           password, &error));
   g_assert_no_error (error);
 }
 
@@ -623,14 +496,10 @@ assert_saved (Fixture          *f,
               const char       *user_id,
               const char       *expected)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcSecret) found = NULL;
+  g_autoptr(WcSecret) found = store_test_lookup_password (f->credentials, PORTAL, kind,
+                                                          merchant_code, user_id, &error);
 
-  wc_wait_init (&wait);
-  wc_credential_store_lookup_async (f->credentials, PORTAL, kind, merchant_code, user_id,
-                                    NULL, wc_wait_done, &wait);
-  found = wc_credential_store_lookup_finish (f->credentials, wc_wait_result (&wait), &error);
   g_assert_no_error (error);
   if (expected == NULL)
     g_assert_null (found);
@@ -644,13 +513,10 @@ forget (Fixture          *f,
         const char       *merchant_code,
         const char       *user_id)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
 
-  wc_wait_init (&wait);
-  wc_credential_store_forget_async (f->credentials, PORTAL, kind, merchant_code, user_id,
-                                    NULL, wc_wait_done, &wait);
-  g_assert_true (wc_credential_store_forget_finish (f->credentials, wc_wait_result (&wait), &error));
+  g_assert_true (store_test_forget_password (f->credentials, PORTAL, kind, merchant_code, user_id,
+                                             &error));
   g_assert_no_error (error);
 }
 
@@ -658,7 +524,7 @@ static void
 test_credentials (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(WcToken) token = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) token = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
   g_autoptr(GPtrArray) tokens = NULL;
   GList *items;
   g_autofree char *secret = NULL;
@@ -700,7 +566,7 @@ static void
 test_cli_reads_file (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(WcToken) token = parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
+  g_autoptr(WcToken) token = store_test_parse ("otpauth://totp/ACME:alice?secret=" SECRET_B32);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
