@@ -2,7 +2,9 @@
  * loopback and the real keyring: a new login whose one-time password the
  * built-in authenticator fills in, the old login lasting one run only,
  * the maintenance notice with its automatic retry, lockout, the forced
- * password change, the old login's closure, and idle logout's toast. */
+ * password change, the old login's closure, and idle logout's toast.
+ * With SECRET_BACKEND=file (app-window-file) the keys live in libsecret's
+ * keyring file, as inside the Flatpak, in the session's throw-away HOME. */
 #include "app-test-util.h"
 
 #include <glib/gi18n.h>
@@ -401,7 +403,18 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *keyring_file = NULL;
   int status;
+
+  /* Before anything asks libsecret for its backend, which it picks once. */
+  if (g_strcmp0 (g_getenv ("SECRET_BACKEND"), "file") == 0)
+    {
+      g_autofree char *password = g_uuid_string_random ();
+
+      keyring_file = g_build_filename (g_get_home_dir (), "keyrings", "default.keyring", NULL);
+      g_setenv ("SECRET_FILE_TEST_PATH", keyring_file, TRUE);
+      g_setenv ("SECRET_FILE_TEST_PASSWORD", password, TRUE);
+    }
 
   app_test_init (&argc, &argv);
   app = wc_application_new ();
@@ -416,5 +429,10 @@ main (int    argc,
   g_test_add_func ("/app-window/bad-portal-address", test_bad_portal_address);
   status = g_test_run ();
   g_clear_object (&app);
+
+  /* The key the first test stored went to the file, not to the Secret
+   * Service. */
+  if (keyring_file != NULL)
+    g_assert_true (g_file_test (keyring_file, G_FILE_TEST_IS_REGULAR));
   return status;
 }
