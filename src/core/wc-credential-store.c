@@ -395,7 +395,8 @@ on_file_cleared (GObject      *source,
 }
 
 /* The keyring file: the password API does each operation in one call.
- * The attributes name all four fields, so they match one item only. */
+ * The attributes name all four fields, as every item this store writes
+ * has them, so they match the one item of that portal, login and user. */
 static void
 run_file_op (GTask *task)
 {

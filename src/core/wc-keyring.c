@@ -55,12 +55,16 @@ wc_keyring_return_error (GTask                   *task,
 {
   GCancellable *cancellable = g_task_get_cancellable (task);
 
-  /* A cancellation nobody asked for: the Secret portal refused to hand
-   * over the keyring file's key. There is no keyring to use then. */
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+  /* In the keyring file, a cancellation nobody asked for is the Secret
+   * portal refusing to hand over the file's key: there is no keyring to
+   * use. (wc_keyring_map_error() lets cancellations through, because the
+   * app shows nothing for them.) */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && wc_keyring_in_file ()
       && (cancellable == NULL || !g_cancellable_is_cancelled (cancellable)))
     {
-      g_task_return_error (task, wc_keyring_map_error (error, TRUE, messages));
+      g_debug ("keyring error: %s", error->message);
+      g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_NO_SERVICE,
+                               "%s", _(messages->no_service));
       return;
     }
   g_task_return_error (task, wc_keyring_map_error (error, FALSE, messages));
@@ -142,12 +146,13 @@ GHashTable *
 wc_keyring_file_attributes (const char *schema_name,
                             GHashTable *attributes)
 {
-  GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTable *copy;
   GHashTableIter iter;
   gpointer name, value;
 
   g_return_val_if_fail (schema_name != NULL, NULL);
 
+  copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   if (attributes != NULL)
     {
       g_hash_table_iter_init (&iter, attributes);

@@ -35,7 +35,10 @@ GError      *wc_keyring_map_error        (const GError            *error,
                                           gboolean                 connecting,
                                           const WcKeyringMessages *messages);
 
-/* Returns @error from @task, mapped as by wc_keyring_map_error(). */
+/* Returns @error from @task, mapped as by wc_keyring_map_error(); in the
+ * keyring file (wc_keyring_in_file()), a cancellation the task's own
+ * cancellable did not ask for is the Secret portal refusing the file's
+ * key, and becomes WC_STORE_ERROR_NO_SERVICE. */
 void         wc_keyring_return_error     (GTask                   *task,
                                           const GError            *error,
                                           const WcKeyringMessages *messages);
@@ -54,7 +57,10 @@ void         wc_keyring_run_with_service (GTask                   *task,
  * SECRET_BACKEND=file. The Secret Service itself is then out of reach (the
  * sandbox may not talk to it), and the stores work through libsecret's
  * password API (secret_password_*v), which libsecret routes to that file.
- * This follows libsecret's own choice of backend. */
+ * This follows libsecret's own choice of backend, except that libsecret
+ * also wants the portal to answer: without it, the password API goes to
+ * the Secret Service, which fails in the sandbox as "no keyring" (and
+ * works, without the unlock step, outside it). */
 gboolean     wc_keyring_in_file          (void);
 
 /* A new table with @attributes (may be NULL) and "xdg:schema" set to

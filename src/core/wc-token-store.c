@@ -5,8 +5,9 @@
  * search that loads all secrets at once, so the cost does not grow with
  * per-item round trips. An item that cannot be understood becomes an
  * unreadable WcToken in the list: it is reported, never hidden, and never
- * deleted except by an explicit remove. Updates rewrite attributes only,
- * so no failure can overwrite a stored key. A token's state (active,
+ * deleted except by an explicit remove. Updates rewrite attributes only
+ * (or, in the keyring file, copy the key exactly as stored), so no
+ * failure can overwrite a stored key. A token's state (active,
  * pending, superseded) is the "state" attribute; items written before
  * there were states have none and are active.
  *
@@ -15,7 +16,8 @@
  * API cannot change an item's attributes, so a change there stores the
  * item anew, with the new attributes and the key exactly as it was
  * stored, and only then clears the old item: a failure in between leaves
- * both, never neither. Nothing in the file is ever locked. */
+ * both, never neither, and the next change to the token clears such a
+ * copy. Nothing in the file is ever locked. */
 #include "wc-token-store.h"
 #include "wc-error.h"
 #include "wc-keyring.h"
@@ -361,7 +363,7 @@ wc_token_store_filter (GPtrArray  *tokens,
   return exact->len > 0 ? g_steal_pointer (&exact) : g_steal_pointer (&partial);
 }
 
-/* The operations, each continuing from a search on the service. */
+/* The operations, each continuing from a search. */
 
 static void run_op (GTask *task);
 
@@ -640,6 +642,31 @@ on_attributes_set (GObject      *source,
                          on_label_set, g_steal_pointer (&task));
 }
 
+/* The item a change to @token starts from. In the keyring file a change
+ * cut short can leave more than one item for a token; the one holding the
+ * token's key is the one to change, so that no other key is copied under
+ * this token's name. */
+static GObject *
+item_for (WcToken *token,
+          GList   *items)
+{
+  g_autoptr(WcSecret) base32 = NULL;
+
+  if (items->next == NULL || SECRET_IS_ITEM (items->data) || !wc_token_is_readable (token))
+    return items->data;
+
+  base32 = wc_token_dup_base32_key (token);
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      gboolean locked;
+      g_autoptr(SecretValue) value = wc_keyring_item_secret (l->data, &locked);
+
+      if (value != NULL && g_strcmp0 (secret_value_get_text (value), wc_secret_get_text (base32)) == 0)
+        return l->data;
+    }
+  return items->data;
+}
+
 static void
 on_uuid_searched (GObject      *source,
                   GAsyncResult *result,
@@ -678,7 +705,7 @@ on_uuid_searched (GObject      *source,
       return;
     }
 
-  write_item (g_steal_pointer (&task), items->data);
+  write_item (g_steal_pointer (&task), item_for (op->token, items));
   g_list_free_full (items, g_object_unref);
 }
 
@@ -700,10 +727,14 @@ attributes_within (GHashTable *part,
   return TRUE;
 }
 
+/* Removing. The password API clears every item that has all the
+ * attributes it is given, so an item is only cleared by attributes that
+ * name its token (a UUID) and find it alone, exactly as it was listed.
+ * Anything less could take a good token with it. */
 static void
-on_file_old_cleared (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+on_file_removed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
@@ -712,16 +743,9 @@ on_file_old_cleared (GObject      *source,
   gboolean cleared;
 
   cleared = secret_password_clear_finish (result, &error);
-  if (error != NULL)
-    {
-      task_return_mapped (task, error);
-      return;
-    }
-
-  /* The listed item is gone either way; the next write looks it up. */
   g_hash_table_remove (self->items, wc_token_get_uuid (op->token));
-  if (op->kind != OP_REMOVE)
-    finish_write (g_steal_pointer (&task));
+  if (error != NULL)
+    task_return_mapped (task, error);
   else if (!cleared)
     return_not_found (task, wc_token_get_label (op->token));
   else
@@ -729,11 +753,125 @@ on_file_old_cleared (GObject      *source,
 }
 
 static void
-clear_old_file_item (GTask *task)
+on_file_remove_searched (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
 {
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) found = NULL;
+  Op *op = g_task_get_task_data (task);
   GHashTable *old = g_object_get_data (G_OBJECT (task), "old-attributes");
+  GList *items;
+  guint n;
 
-  secret_password_clearv (NULL, old, g_task_get_cancellable (task), on_file_old_cleared, task);
+  items = secret_password_search_finish (result, &error);
+  n = g_list_length (items);
+  if (n == 1)
+    found = secret_retrievable_get_attributes (items->data);
+  g_list_free_full (items, g_object_unref);
+
+  if (error != NULL)
+    task_return_mapped (task, error);
+  else if (n == 0)
+    return_not_found (task, wc_token_get_label (op->token));
+  else if (n > 1 || !attributes_within (found, old))
+    g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                             _("This keyring item cannot be removed on its own, because its attributes also match other items. It has been left in the keyring untouched."));
+  else
+    {
+      GCancellable *cancellable = g_task_get_cancellable (task);
+
+      secret_password_clearv (NULL, old, cancellable, on_file_removed, g_steal_pointer (&task));
+    }
+}
+
+/* Changing. Once the new item is stored, the old one is cleared, and so
+ * is any other copy of the same token (same UUID, same key) that a change
+ * cut short has left behind. A copy whose attributes all stand in the new
+ * item cannot be cleared without clearing the new one too; it stays. */
+
+static gboolean
+same_secret (SecretValue *a,
+             SecretValue *b)
+{
+  gsize la = 0, lb = 0;
+  const char *da = secret_value_get (a, &la);
+  const char *db = secret_value_get (b, &lb);
+
+  return la == lb && memcmp (da, db, la) == 0;
+}
+
+static void clear_next_copy (GTask *task);
+
+static void
+on_file_copy_cleared (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    {
+      /* The change is stored; the old copy stays until the next one. */
+      task_return_mapped (task, error);
+      return;
+    }
+  clear_next_copy (g_steal_pointer (&task));
+}
+
+static void
+clear_next_copy (GTask *task)
+{
+  GPtrArray *copies = g_object_get_data (G_OBJECT (task), "copies");
+  g_autoptr(GHashTable) attributes = NULL;
+
+  if (copies->len == 0)
+    {
+      finish_write (task);
+      return;
+    }
+  attributes = g_ptr_array_steal_index_fast (copies, copies->len - 1);
+  secret_password_clearv (NULL, attributes, g_task_get_cancellable (task), on_file_copy_cleared,
+                          task);
+}
+
+static void
+on_file_copies_found (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  GHashTable *stored = g_object_get_data (G_OBJECT (task), "new-attributes");
+  SecretValue *key = g_object_get_data (G_OBJECT (task), "key");
+  GPtrArray *copies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+  GList *items;
+
+  g_object_set_data_full (G_OBJECT (task), "copies", copies, (GDestroyNotify) g_ptr_array_unref);
+  items = secret_password_search_finish (result, &error);
+  if (error != NULL)
+    {
+      task_return_mapped (task, error);
+      return;
+    }
+
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autoptr(GHashTable) attributes = secret_retrievable_get_attributes (l->data);
+      gboolean locked;
+      g_autoptr(SecretValue) value = NULL;
+
+      if (attributes_within (attributes, stored))
+        continue;
+      value = wc_keyring_item_secret (l->data, &locked);
+      if (value != NULL && same_secret (value, key))
+        g_ptr_array_add (copies, g_steal_pointer (&attributes));
+    }
+  g_list_free_full (items, g_object_unref);
+  clear_next_copy (g_steal_pointer (&task));
 }
 
 static void
@@ -743,43 +881,27 @@ on_file_stored_anew (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
+  WcTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr(GHashTable) uuid = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
 
+  /* The listed item is not the stored one any more, whatever happens. */
+  g_hash_table_remove (self->items, wc_token_get_uuid (op->token));
   if (!secret_password_store_finish (result, &error))
     {
-      /* Nothing was written, and the old item is as it was. */
+      /* The old item is as it was. If only the wait was cancelled, the
+       * new one may be stored too: the next change clears the copy. */
       task_return_mapped (task, error);
       return;
     }
-  clear_old_file_item (g_steal_pointer (&task));
-}
 
-/* The password API clears every item that has all the attributes it is
- * given, and an item with broken attributes may have fewer than its
- * neighbours. So an item is only removed once a search with all of its
- * attributes finds it alone. */
-static void
-on_file_remove_searched (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  Op *op = g_task_get_task_data (task);
-  GList *items;
-  guint n;
-
-  items = secret_password_search_finish (result, &error);
-  n = g_list_length (items);
-  g_list_free_full (items, g_object_unref);
-  if (error != NULL)
-    task_return_mapped (task, error);
-  else if (n == 0)
-    return_not_found (task, wc_token_get_label (op->token));
-  else if (n > 1)
-    g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
-                             _("This keyring item cannot be removed on its own, because its attributes also match other items. It has been left in the keyring untouched."));
-  else
-    clear_old_file_item (g_steal_pointer (&task));
+  uuid = uuid_attributes (op->token);
+  attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME, uuid);
+  secret_password_searchv (token_file_schema (), attributes,
+                           SECRET_SEARCH_ALL | SECRET_SEARCH_LOAD_SECRETS, cancellable,
+                           on_file_copies_found, g_steal_pointer (&task));
 }
 
 static void
@@ -790,8 +912,8 @@ write_file_item (GTask   *task,
   GCancellable *cancellable = g_task_get_cancellable (task);
   GHashTable *old = secret_retrievable_get_attributes (SECRET_RETRIEVABLE (item));
   g_autoptr(GHashTable) updated = NULL;
-  g_autoptr(GHashTable) attributes = NULL;
-  g_autoptr(SecretValue) value = NULL;
+  GHashTable *attributes;
+  SecretValue *key;
   g_autofree char *label = NULL;
   gboolean locked;
 
@@ -800,6 +922,15 @@ write_file_item (GTask   *task,
 
   if (op->kind == OP_REMOVE)
     {
+      const char *uuid = g_hash_table_lookup (old, "uuid");
+
+      if (uuid == NULL || !g_uuid_string_is_valid (uuid))
+        {
+          g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
+                                   _("This keyring item has no valid token ID, so it cannot be removed safely from here. It has been left in the keyring untouched."));
+          g_object_unref (task);
+          return;
+        }
       secret_password_searchv (NULL, old, SECRET_SEARCH_ALL, cancellable,
                                on_file_remove_searched, task);
       return;
@@ -807,6 +938,8 @@ write_file_item (GTask   *task,
 
   updated = attributes_for (op->updated);
   attributes = wc_keyring_file_attributes (WC_TOKEN_SCHEMA_NAME, updated);
+  g_object_set_data_full (G_OBJECT (task), "new-attributes", attributes,
+                          (GDestroyNotify) g_hash_table_unref);
   if (attributes_within (old, attributes))
     {
       if (attributes_within (attributes, old))
@@ -825,18 +958,19 @@ write_file_item (GTask   *task,
     }
 
   /* The key goes over exactly as it was stored. */
-  value = wc_keyring_item_secret (item, &locked);
-  if (value == NULL)
+  key = wc_keyring_item_secret (item, &locked);
+  if (key == NULL)
     {
       g_task_return_new_error (task, WC_STORE_ERROR, WC_STORE_ERROR_FAILED,
                                _("The secret key of this item could not be read from the keyring. It has been left in the keyring untouched."));
       g_object_unref (task);
       return;
     }
+  g_object_set_data_full (G_OBJECT (task), "key", key, (GDestroyNotify) secret_value_unref);
 
   label = item_label_for (op->updated);
   secret_password_storev_binary (token_file_schema (), attributes, SECRET_COLLECTION_DEFAULT,
-                                 label, value, cancellable, on_file_stored_anew, task);
+                                 label, key, cancellable, on_file_stored_anew, task);
 }
 
 /* Unlocking. The store runs the Secret Service's unlock prompt itself,
@@ -1329,7 +1463,8 @@ wc_token_store_add_finish (WcTokenStore  *self,
  * @token: a token read from the store, with changed parameters
  *
  * Writes the token's parameters to its item. The stored key is never
- * rewritten here, so a failed or mistaken update cannot lose it.
+ * rewritten from @token (in the keyring file it is copied from the stored
+ * item), so a failed or mistaken update cannot lose it.
  */
 void
 wc_token_store_update_async (WcTokenStore        *self,
@@ -1396,7 +1531,7 @@ wc_token_store_rename_finish (WcTokenStore  *self,
  * wc_token_store_set_state_async:
  *
  * Marks a stored token active, pending or superseded. Like a rename it
- * rewrites the item's attributes only, never its key; @token takes the
+ * changes the item's attributes only, never its key; @token takes the
  * new state only once the keyring has it.
  */
 void
@@ -1515,7 +1650,8 @@ wc_token_store_next_hotp_code_finish (WcTokenStore  *self,
  * Asks the keyring to unlock the collections holding tokens (or the
  * default one, when there are no tokens yet). The keyring shows its own
  * prompt. Fails with %WC_STORE_ERROR_UNLOCK_REFUSED when the user
- * dismisses it.
+ * dismisses it. In the keyring file nothing is locked, and it succeeds
+ * at once.
  */
 void
 wc_token_store_unlock_async (WcTokenStore        *self,

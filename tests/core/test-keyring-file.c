@@ -13,6 +13,7 @@
 
 #include "store-test-util.h"
 #include "wc-error.h"
+#include "wc-keyring.h"
 
 #define SECRET_B32 "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 #define PORTAL "https://portal.example.test"
@@ -463,6 +464,103 @@ test_tokens_stateless_item (Fixture       *f,
   g_assert_null (state);
 }
 
+/* A change cut short can leave two items for one token. The next change
+ * clears every copy with the same key, and never one with another key. */
+static void
+test_tokens_copies (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *uuid = "2f1e4c6a-7b8d-4e9f-a0b1-c2d3e4f5a6b7";
+  g_autoptr(GPtrArray) tokens = NULL;
+  g_autoptr(GError) error = NULL;
+  WcToken *token = NULL;
+  GList *items;
+
+  /* First in the file, an item with the same UUID but another key. */
+  plant ("Web Collect Login: ACME (alice)", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", "uuid", uuid,
+         "issuer", "ACME", "account", "alice", "type", "totp", "algorithm", "SHA1",
+         "digits", "8", "period", "30", "counter", "0", "state", "active", NULL);
+  /* The token, and an older copy of it with the same key. */
+  plant ("Web Collect Login: ACME (alice)", SECRET_B32, "uuid", uuid, "issuer", "ACME",
+         "account", "alice", "type", "totp", "algorithm", "SHA1", "digits", "6", "period", "30",
+         "counter", "0", "state", "active", NULL);
+  plant ("Web Collect Login: ACME (alice)", SECRET_B32, "uuid", uuid, "issuer", "ACME",
+         "account", "alice", "type", "totp", "algorithm", "SHA1", "digits", "6", "period", "30",
+         "counter", "0", "state", "superseded", NULL);
+
+  /* All three are listed, none hidden. */
+  tokens = store_test_list (f->tokens, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tokens->len, ==, 3);
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      WcToken *t = g_ptr_array_index (tokens, i);
+
+      if (wc_token_get_digits (t) == 6 && wc_token_get_state (t) == WC_TOKEN_STATE_ACTIVE)
+        token = t;
+    }
+  g_assert_nonnull (token);
+
+  g_assert_true (store_test_rename (f->tokens, token, "ACME", "alice (main)", &error));
+  g_assert_no_error (error);
+
+  /* The token's own key was renamed and its copy cleared; the item with
+   * the other key is left as it was. */
+  items = raw_items (WC_TOKEN_SCHEMA_NAME, "uuid", uuid, NULL);
+  g_assert_cmpuint (g_list_length (items), ==, 2);
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      g_autofree char *account = raw_attribute (l->data, "account");
+      g_autofree char *digits = raw_attribute (l->data, "digits");
+      g_autofree char *secret = raw_secret (l->data);
+
+      if (g_str_equal (secret, SECRET_B32))
+        {
+          g_assert_cmpstr (account, ==, "alice (main)");
+          g_assert_cmpstr (digits, ==, "6");
+        }
+      else
+        {
+          g_assert_cmpstr (account, ==, "alice");
+          g_assert_cmpstr (digits, ==, "8");
+        }
+    }
+  g_list_free_full (items, g_object_unref);
+}
+
+/* The Secret portal refusing the file's key reaches the stores as a
+ * cancellation nobody asked for; that is "no keyring", while a real
+ * cancellation stays one. */
+static void
+test_portal_refusal (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const WcKeyringMessages messages = {
+    .no_service = "no keyring",
+    .locked = "locked",
+  };
+  g_autoptr(GError) refusal = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                   "user interaction cancelled");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  wc_keyring_return_error (task, refusal, &messages);
+  g_assert_false (g_task_propagate_boolean (task, &error));
+  g_assert_error (error, WC_STORE_ERROR, WC_STORE_ERROR_NO_SERVICE);
+  g_assert_cmpstr (error->message, ==, "no keyring");
+  g_clear_error (&error);
+  g_clear_object (&task);
+
+  g_cancellable_cancel (cancellable);
+  task = g_task_new (NULL, cancellable, NULL, NULL);
+  g_task_set_check_cancellable (task, FALSE);
+  wc_keyring_return_error (task, refusal, &messages);
+  g_assert_false (g_task_propagate_boolean (task, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 static void
 test_tokens_unlock (Fixture       *f,
                     gconstpointer  data)
@@ -621,7 +719,9 @@ main (int    argc,
   ADD ("tokens/remove", test_tokens_remove);
   ADD ("tokens/unreadable", test_tokens_unreadable);
   ADD ("tokens/stateless-item", test_tokens_stateless_item);
+  ADD ("tokens/copies", test_tokens_copies);
   ADD ("tokens/unlock", test_tokens_unlock);
+  ADD ("portal-refusal", test_portal_refusal);
   ADD ("credentials", test_credentials);
   ADD ("cli-reads-file", test_cli_reads_file);
 #undef ADD
