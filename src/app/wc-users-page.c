@@ -287,6 +287,7 @@ typedef struct {
   WcUsersPage *self;
   char *user_id;
   char *name;
+  char *done;           /* the toast for a call that answers only success */
   WcUserDialog *dialog;
 } Operation;
 
@@ -320,6 +321,7 @@ operation_free (Operation *op)
   g_clear_object (&op->dialog);
   g_free (op->user_id);
   g_free (op->name);
+  g_free (op->done);
   g_free (op);
 }
 
@@ -565,33 +567,37 @@ confirm (WcUsersPage   *self,
 
 /* Delete, reset password, reset OTP. */
 
+/* Deleting and resetting the OTP key answer only success; the toast is
+ * written when the call starts, in op->done. */
 static void
-on_deleted (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+on_user_changed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(Operation) op = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *toast = NULL;
 
   if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
     {
       operation_failed (op, error);
       return;
     }
-  /* Translators: %s is a user's name. */
-  toast = g_strdup_printf (_("“%s” deleted"), op->name);
-  operation_done (op, toast);
+  operation_done (op, op->done);
 }
 
 static void
 delete_user (WcUsersPage *self,
              const char  *user_id)
 {
+  Operation *op;
+
   if (get_client (self) == NULL)
     return;
-  wc_portal_client_delete_user_async (get_client (self), user_id, self->cancellable, on_deleted,
-                                      user_operation_new (self, user_id, NULL));
+  op = user_operation_new (self, user_id, NULL);
+  /* Translators: %s is a user's name. */
+  op->done = g_strdup_printf (_("“%s” deleted"), op->name);
+  wc_portal_client_delete_user_async (get_client (self), user_id, self->cancellable,
+                                      on_user_changed, op);
 }
 
 static void
@@ -626,32 +632,18 @@ reset_password (WcUsersPage *self,
 }
 
 static void
-on_otp_reset (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(Operation) op = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *toast = NULL;
-
-  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
-    {
-      operation_failed (op, error);
-      return;
-    }
-  /* Translators: %s is a user's name. */
-  toast = g_strdup_printf (_("One-time password key of “%s” reset: they set up a new one at their next login"), op->name);
-  operation_done (op, toast);
-}
-
-static void
 reset_otp (WcUsersPage *self,
            const char  *user_id)
 {
+  Operation *op;
+
   if (get_client (self) == NULL)
     return;
-  wc_portal_client_reset_user_otp_async (get_client (self), user_id, self->cancellable, on_otp_reset,
-                                         user_operation_new (self, user_id, NULL));
+  op = user_operation_new (self, user_id, NULL);
+  /* Translators: %s is a user's name. */
+  op->done = g_strdup_printf (_("One-time password key of “%s” reset: they set up a new one at their next login"), op->name);
+  wc_portal_client_reset_user_otp_async (get_client (self), user_id, self->cancellable,
+                                         on_user_changed, op);
 }
 
 /* User actions. */
