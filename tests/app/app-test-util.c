@@ -1,8 +1,8 @@
 /* app-test-util.c: helpers of the widget tests. */
 #include "app-test-util.h"
+#include "store-test-util.h"
 
 #include "wc-ui-util.h"
-#include "wc-wait.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
@@ -130,13 +130,9 @@ app_test_read_clipboard (GdkClipboard *clipboard)
 GPtrArray *
 app_test_list_tokens (WcTokenStore *store)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  GPtrArray *tokens;
+  GPtrArray *tokens = store_test_list (store, &error);
 
-  wc_wait_init (&wait);
-  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
   g_assert_no_error (error);
   return tokens;
 }

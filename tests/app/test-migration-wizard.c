@@ -358,15 +358,9 @@ on_key_issued (WcMigrationWizard *wizard,
 static gboolean
 has_main_token (WcLoginSession *session)
 {
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) tokens = NULL;
-  WcTokenStore *store = wc_login_session_get_token_store (session);
+  g_autoptr(GPtrArray) tokens =
+    app_test_list_tokens (wc_login_session_get_token_store (session));
 
-  wc_wait_init (&wait);
-  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
   for (guint i = 0; i < tokens->len; i++)
     if (g_strcmp0 (wc_token_get_account (g_ptr_array_index (tokens, i)), MERCHANT "@" MERCHANT) == 0)
       return TRUE;

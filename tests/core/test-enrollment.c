@@ -10,6 +10,7 @@
 
 #include "keyring-test-util.h"
 #include "portal-fixture.h"
+#include "store-test-util.h"
 #include "wc-enrollment.h"
 #include "wc-error.h"
 #include "wc-login-session.h"
@@ -201,25 +202,11 @@ static GPtrArray *
 list_tokens (void)
 {
   g_autoptr(WcTokenStore) store = wc_token_store_new ();
-  g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  GPtrArray *tokens;
+  GPtrArray *tokens = store_test_list (store, &error);
 
-  wc_wait_init (&wait);
-  wc_token_store_list_async (store, NULL, wc_wait_done, &wait);
-  tokens = wc_token_store_list_finish (store, wc_wait_result (&wait), &error);
   g_assert_no_error (error);
   return tokens;
-}
-
-static WcToken *
-find_token (GPtrArray  *tokens,
-            const char *uuid)
-{
-  for (guint i = 0; i < tokens->len; i++)
-    if (strcmp (wc_token_get_uuid (g_ptr_array_index (tokens, i)), uuid) == 0)
-      return g_ptr_array_index (tokens, i);
-  return NULL;
 }
 
 static void
@@ -257,7 +244,7 @@ test_issue_activate (Fixture       *f,
   /* In the keyring before the portal is asked to activate it. */
   tokens = list_tokens ();
   g_assert_cmpuint (tokens->len, ==, 1);
-  stored = find_token (tokens, wc_token_get_uuid (pending));
+  stored = store_test_find_uuid (tokens, wc_token_get_uuid (pending));
   g_assert_nonnull (stored);
   g_assert_cmpint (wc_token_get_state (stored), ==, WC_TOKEN_STATE_PENDING);
   assert_keys_equal (stored, pending);
@@ -273,7 +260,7 @@ test_issue_activate (Fixture       *f,
 
   tokens = list_tokens ();
   g_assert_cmpuint (tokens->len, ==, 1);
-  stored = find_token (tokens, wc_token_get_uuid (pending));
+  stored = store_test_find_uuid (tokens, wc_token_get_uuid (pending));
   g_assert_nonnull (stored);
   g_assert_cmpint (wc_token_get_state (stored), ==, WC_TOKEN_STATE_ACTIVE);
 
@@ -474,17 +461,17 @@ test_reissue_supersedes (Fixture       *f,
   /* The old key stays, marked, until the new one is confirmed. */
   tokens = list_tokens ();
   g_assert_cmpuint (tokens->len, ==, 2);
-  stored = find_token (tokens, wc_token_get_uuid (old_token));
+  stored = store_test_find_uuid (tokens, wc_token_get_uuid (old_token));
   g_assert_nonnull (stored);
   g_assert_cmpint (wc_token_get_state (stored), ==, WC_TOKEN_STATE_SUPERSEDED);
   assert_keys_equal (stored, old_token);
-  stored = find_token (tokens, wc_token_get_uuid (new_token));
+  stored = store_test_find_uuid (tokens, wc_token_get_uuid (new_token));
   g_assert_nonnull (stored);
   g_assert_cmpint (wc_token_get_state (stored), ==, WC_TOKEN_STATE_PENDING);
   /* Until the new key is activated the portal still takes the old one,
    * so a login in between uses the superseded token, not the pending. */
   g_assert_true (wc_login_session_pick_token (tokens, "M250", "M250")
-                 == find_token (tokens, wc_token_get_uuid (old_token)));
+                 == store_test_find_uuid (tokens, wc_token_get_uuid (old_token)));
   g_clear_pointer (&tokens, g_ptr_array_unref);
 
   g_assert_true (activate (second, &error));
@@ -492,7 +479,7 @@ test_reissue_supersedes (Fixture       *f,
 
   tokens = list_tokens ();
   g_assert_cmpuint (tokens->len, ==, 1);
-  stored = find_token (tokens, wc_token_get_uuid (new_token));
+  stored = store_test_find_uuid (tokens, wc_token_get_uuid (new_token));
   g_assert_nonnull (stored);
   g_assert_cmpint (wc_token_get_state (stored), ==, WC_TOKEN_STATE_ACTIVE);
   g_clear_pointer (&tokens, g_ptr_array_unref);
