@@ -649,6 +649,8 @@ parse_session_info (WcPortalClient  *self,
   info->legacy_password_changed_at = read_time (&reader, "legacy_password_changed_at", TRUE);
   info->legacy_password_age_days = (int) read_int (&reader, "legacy_password_age_days", TRUE, -1);
   info->legacy_password_expires_at = read_time (&reader, "legacy_password_expires_at", TRUE);
+  info->legacy_password_must_change = member (&reader, "legacy_password_must_change", TRUE) != NULL
+                                      && read_boolean (&reader, "legacy_password_must_change");
 
   if (reader.error != NULL)
     {

@@ -94,6 +94,7 @@ typedef struct {
   gint64 legacy_password_changed_at;   /* 0 for general and shipping users */
   int legacy_password_age_days;        /* -1 for general and shipping users */
   gint64 legacy_password_expires_at;
+  gboolean legacy_password_must_change; /* a first or reset password: the tablet refuses it */
 } WcPortalSessionInfo;
 
 /* A new, pending one-time-password key. */

@@ -1291,6 +1291,7 @@ wc_portal_service_session_info (WcPortalService  *self,
       add_int (builder, "legacy_password_age_days", MAX (0, now - merchant->legacy_changed_at) / 86400);
       wc_portal_service_add_time (builder, "legacy_password_expires_at",
                                   merchant->legacy_changed_at + (gint64) WC_PORTAL_PASSWORD_MAX_AGE_DAYS * 86400);
+      add_boolean (builder, "legacy_password_must_change", merchant->legacy_must_change);
     }
   else
     {
@@ -1298,6 +1299,8 @@ wc_portal_service_session_info (WcPortalService  *self,
       json_builder_set_member_name (builder, "legacy_password_age_days");
       json_builder_add_null_value (builder);
       add_time_or_null (builder, "legacy_password_expires_at", 0);
+      json_builder_set_member_name (builder, "legacy_password_must_change");
+      json_builder_add_null_value (builder);
     }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
