@@ -8,6 +8,7 @@
  * token. Each step is a chain of callbacks on one GTask. */
 #include "wc-enrollment.h"
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-otpauth-uri.h"
 
 #include <glib/gi18n-lib.h>
@@ -466,11 +467,11 @@ on_activated (GObject      *source,
   if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
     {
       if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_REJECTED)
-          && g_strcmp0 (wc_portal_error_get_code (error), "W034000001") == 0)
+          && g_strcmp0 (wc_portal_error_get_code (error), WC_PORTAL_CODE_OTP_NOT_PENDING) == 0)
         {
           g_autoptr(GError) portal_error = error;
 
-          error = wc_portal_error_new_full (WC_PORTAL_ERROR_REJECTED, "W034000001",
+          error = wc_portal_error_new_full (WC_PORTAL_ERROR_REJECTED, WC_PORTAL_CODE_OTP_NOT_PENDING,
                                             _("The portal has no secret key waiting for activation: it was either activated already or it has expired. Issue a new key."),
                                             NULL, 0, 0);
         }

@@ -1,42 +1,33 @@
-/* wc-login-session.c: the app's hold on one portal; see the header.
+/* wc-login-session.c: the app's hold on one portal (see the header): the
+ * status and its watch, portal time, logins, password changes, logout
+ * and remembered passwords. Session details, users and the tablet check
+ * are in wc-login-session-accounts.c.
  *
  * The code for a new login is made only when the user presses the
  * button, at portal time, so that a slow form never sends a stale code. */
-#include "wc-login-session.h"
+#include "wc-login-session-private.h"
 #include "wc-error.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-struct _WcLoginSession
-{
-  GObject parent_instance;
-
-  WcPortalClient *client;
-  char *portal_id;
-  WcTokenStore *tokens;
-  WcCredentialStore *credentials;
-  WcPortalStatus *status;
-  WcPortalLogin *login;
-};
-
 G_DEFINE_FINAL_TYPE (WcLoginSession, wc_login_session, G_TYPE_OBJECT)
 
-enum {
-  PROP_0,
-  PROP_STATUS,
-  PROP_LOGIN,
-  N_PROPS
-};
+GParamSpec *wc_login_session_properties[WC_LOGIN_SESSION_N_PROPS];
+#define properties wc_login_session_properties
+#define PROP_STATUS WC_LOGIN_SESSION_PROP_STATUS
+#define PROP_LOGIN WC_LOGIN_SESSION_PROP_LOGIN
+#define PROP_SESSION_INFO WC_LOGIN_SESSION_PROP_SESSION_INFO
+#define PROP_USERS WC_LOGIN_SESSION_PROP_USERS
 
 enum {
   OTP_FILLED,
   ENDED,
   REMEMBER_FAILED,
+  STATUS_FAILED,
   N_SIGNALS
 };
 
-static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 /* One login or password change in flight. */
@@ -64,13 +55,18 @@ op_free (Op *op)
   g_free (op);
 }
 
+static void set_login (WcLoginSession *self, const WcPortalLogin *login);
+
 static void
 on_session_ended (WcPortalClient     *client,
                   WcPortalSessionEnd  reason,
                   WcLoginSession     *self)
 {
-  wc_login_session_set_login (self, NULL);
+  set_login (self, NULL);
   g_signal_emit (self, signals[ENDED], 0, (int) reason);
+  /* The portal ended it: a restart or a maintenance may be why. */
+  if (reason == WC_PORTAL_SESSION_END_INVALID)
+    wc_login_session_refresh_status (self);
 }
 
 static void
@@ -78,6 +74,10 @@ wc_login_session_dispose (GObject *object)
 {
   WcLoginSession *self = WC_LOGIN_SESSION (object);
 
+  g_cancellable_cancel (self->cancellable);
+  if (self->login_cancellable != NULL)
+    g_cancellable_cancel (self->login_cancellable);
+  g_clear_handle_id (&self->status_source, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
@@ -92,8 +92,13 @@ wc_login_session_finalize (GObject *object)
   WcLoginSession *self = WC_LOGIN_SESSION (object);
 
   g_free (self->portal_id);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->login_cancellable);
   g_clear_pointer (&self->status, wc_portal_status_free);
   g_clear_pointer (&self->login, wc_portal_login_free);
+  g_clear_pointer (&self->login_password, wc_secret_unref);
+  g_clear_pointer (&self->session_info, wc_portal_session_info_free);
+  g_clear_pointer (&self->users, g_ptr_array_unref);
   G_OBJECT_CLASS (wc_login_session_parent_class)->finalize (object);
 }
 
@@ -112,6 +117,12 @@ wc_login_session_get_property (GObject    *object,
       break;
     case PROP_LOGIN:
       g_value_set_boxed (value, self->login);
+      break;
+    case PROP_SESSION_INFO:
+      g_value_set_boxed (value, self->session_info);
+      break;
+    case PROP_USERS:
+      g_value_set_boxed (value, self->users);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -133,9 +144,15 @@ wc_login_session_class_init (WcLoginSessionClass *klass)
   properties[PROP_LOGIN] =
     g_param_spec_boxed ("login", NULL, NULL, WC_TYPE_PORTAL_LOGIN,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  properties[PROP_SESSION_INFO] =
+    g_param_spec_boxed ("session-info", NULL, NULL, WC_TYPE_PORTAL_SESSION_INFO,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USERS] =
+    g_param_spec_boxed ("users", NULL, NULL, G_TYPE_PTR_ARRAY,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, WC_LOGIN_SESSION_N_PROPS, properties);
 
-  /* The code the authenticator filled in for a login, to show it. */
+  /* The code the authenticator made for a login, as it was sent. */
   signals[OTP_FILLED] =
     g_signal_new ("otp-filled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -147,11 +164,16 @@ wc_login_session_class_init (WcLoginSessionClass *klass)
   signals[REMEMBER_FAILED] =
     g_signal_new ("remember-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+  /* The status could not be had (the portal is unreachable, say). */
+  signals[STATUS_FAILED] =
+    g_signal_new ("status-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 wc_login_session_init (WcLoginSession *self)
 {
+  self->cancellable = g_cancellable_new ();
 }
 
 WcLoginSession *
@@ -174,6 +196,24 @@ wc_login_session_new (WcPortalClient    *client,
   self->credentials = g_object_ref (credentials);
   g_signal_connect (client, "session-ended", G_CALLBACK (on_session_ended), self);
   return self;
+}
+
+WcLoginSession *
+wc_login_session_new_for_portal (const char         *url,
+                                 const char         *fingerprint,
+                                 const char         *portal_id,
+                                 WcTokenStore       *tokens,
+                                 WcCredentialStore  *credentials,
+                                 GError            **error)
+{
+  g_autoptr(WcPortalClient) client = NULL;
+
+  g_return_val_if_fail (url != NULL, NULL);
+
+  client = wc_portal_client_new (url, fingerprint != NULL && *fingerprint != '\0' ? fingerprint : NULL, error);
+  if (client == NULL)
+    return NULL;
+  return wc_login_session_new (client, portal_id, tokens, credentials);
 }
 
 WcPortalClient *
@@ -218,21 +258,145 @@ wc_login_session_get_login (WcLoginSession *self)
   return self->login;
 }
 
-void
-wc_login_session_set_login (WcLoginSession *self,
-                            WcPortalLogin  *login)
+/* The only writer of the login. */
+static void
+set_login (WcLoginSession      *self,
+           const WcPortalLogin *login)
 {
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-
   if (login == NULL && self->login == NULL)
     return;
   g_clear_pointer (&self->login, wc_portal_login_free);
   if (login != NULL)
     self->login = wc_portal_login_copy (login);
+  /* Kept only while the login is not yet a full one. */
+  if (self->login == NULL || (!self->login->restricted && !wc_portal_login_must_change_password (self->login)))
+    g_clear_pointer (&self->login_password, wc_secret_unref);
+  wc_login_session_reset_accounts (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
+  if (self->login != NULL)
+    wc_login_session_fetch_details (self);
+}
+
+/* Restrictions: the one place that reads them. */
+
+gboolean
+wc_login_session_has_login_password (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), FALSE);
+  return self->login_password != NULL;
+}
+
+gboolean
+wc_portal_login_must_change_password (const WcPortalLogin *login)
+{
+  g_return_val_if_fail (login != NULL, FALSE);
+  return login->must_change_password
+         || (login->required_actions != NULL
+             && g_strv_contains ((const char * const *) login->required_actions, "change_password"));
+}
+
+WcLoginNextAction
+wc_login_session_get_next_action (WcLoginSession *self)
+{
+  const WcPortalLogin *login;
+  gboolean main_user;
+
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), WC_LOGIN_NEXT_NONE);
+
+  login = self->login;
+  if (login == NULL || login->user == NULL)
+    return WC_LOGIN_NEXT_NONE;
+  if (wc_portal_login_must_change_password (login))
+    return WC_LOGIN_NEXT_CHANGE_PASSWORD;
+  main_user = g_strcmp0 (login->user->role, "main") == 0
+              || g_strcmp0 (login->user->user_id, login->user->merchant_code) == 0;
+  if (login->method == WC_PORTAL_LOGIN_METHOD_NEW && main_user && !login->otp_enrolled)
+    return WC_LOGIN_NEXT_SET_UP_KEY;
+  if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY && !login->otp_enrolled)
+    return WC_LOGIN_NEXT_SWITCH;
+  return WC_LOGIN_NEXT_NONE;
+}
+
+/* The login as it is once its password changed. */
+static WcPortalLogin *
+login_after_change (const WcPortalLogin *login)
+{
+  WcPortalLogin *changed = wc_portal_login_copy (login);
+  g_autoptr(GStrvBuilder) actions = g_strv_builder_new ();
+
+  changed->must_change_password = FALSE;
+  changed->password_expires_at = 0;
+  for (guint i = 0; changed->required_actions != NULL && changed->required_actions[i] != NULL; i++)
+    if (g_strcmp0 (changed->required_actions[i], "change_password") != 0)
+      g_strv_builder_add (actions, changed->required_actions[i]);
+  g_strfreev (changed->required_actions);
+  changed->required_actions = g_strv_builder_end (actions);
+  return changed;
+}
+
+/* Portal time. */
+
+gint64
+wc_login_session_now (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), 0);
+  return wc_portal_client_now (self->client);
+}
+
+gint64
+wc_login_session_to_local (WcLoginSession *self,
+                           gint64          portal_time)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), portal_time);
+  return portal_time - wc_portal_client_get_clock_offset (self->client) / G_USEC_PER_SEC;
+}
+
+gboolean
+wc_login_session_get_clock_offset (WcLoginSession *self,
+                                   gint64         *usec)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), FALSE);
+
+  if (!wc_portal_client_has_clock_offset (self->client))
+    {
+      if (usec != NULL)
+        *usec = 0;
+      return FALSE;
+    }
+  if (usec != NULL)
+    *usec = wc_portal_client_get_clock_offset (self->client);
+  return TRUE;
+}
+
+gint64
+wc_login_session_get_idle_deadline (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), 0);
+  return self->login != NULL ? wc_portal_client_get_idle_deadline (self->client) : 0;
 }
 
 /* Status. */
+
+static void
+set_status (WcLoginSession       *self,
+            const WcPortalStatus *status)
+{
+  g_clear_pointer (&self->status, wc_portal_status_free);
+  self->status = wc_portal_status_copy (status);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+}
+
+void
+wc_login_session_note_error (WcLoginSession *self,
+                             const GError   *error)
+{
+  if (error == NULL || error->domain != WC_PORTAL_ERROR)
+    return;
+  if (error->code == WC_PORTAL_ERROR_MAINTENANCE
+      || error->code == WC_PORTAL_ERROR_SESSION_ENDED
+      || g_strcmp0 (wc_portal_error_get_code (error), WC_PORTAL_CODE_OLD_LOGIN_CLOSED) == 0)
+    wc_login_session_refresh_status (self);
+}
 
 static void
 on_status (GObject      *source,
@@ -249,9 +413,7 @@ on_status (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  g_clear_pointer (&self->status, wc_portal_status_free);
-  self->status = wc_portal_status_copy (status);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+  set_status (self, status);
   g_task_return_pointer (task, status, (GDestroyNotify) wc_portal_status_free);
 }
 
@@ -277,6 +439,64 @@ wc_login_session_refresh_status_finish (WcLoginSession  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* The session's own request holds no reference: dispose cancels it, and
+ * a cancelled answer touches nothing. */
+static void
+on_status_refreshed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalStatus) status = wc_portal_client_status_finish (WC_PORTAL_CLIENT (source), result, &error);
+  WcLoginSession *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_LOGIN_SESSION (user_data);
+  self->status_pending = FALSE;
+  if (status == NULL)
+    {
+      g_signal_emit (self, signals[STATUS_FAILED], 0, error);
+      return;
+    }
+  set_status (self, status);
+}
+
+void
+wc_login_session_refresh_status (WcLoginSession *self)
+{
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  if (self->status_pending)
+    return;
+  self->status_pending = TRUE;
+  wc_portal_client_status_async (self->client, self->cancellable, on_status_refreshed, self);
+}
+
+static gboolean
+on_status_interval (gpointer user_data)
+{
+  wc_login_session_refresh_status (WC_LOGIN_SESSION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+void
+wc_login_session_set_watched (WcLoginSession *self,
+                              gboolean        watched)
+{
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  if (watched == (self->status_source != 0))
+    return;
+  if (!watched)
+    {
+      g_clear_handle_id (&self->status_source, g_source_remove);
+      return;
+    }
+  self->status_source = g_timeout_add_seconds (WC_LOGIN_SESSION_STATUS_INTERVAL, on_status_interval, self);
+  wc_login_session_refresh_status (self);
 }
 
 /* Choosing the code. */
@@ -366,6 +586,7 @@ on_logged_in (GObject      *source,
 
   if (login == NULL)
     {
+      wc_login_session_note_error (self, error);
       g_task_return_error (task, error);
       return;
     }
@@ -376,7 +597,10 @@ on_logged_in (GObject      *source,
     wc_credential_store_save_async (self->credentials, self->portal_id, op->kind,
                                     op->merchant_code, op->user_id, op->password,
                                     NULL, on_password_remembered, g_object_ref (self));
-  wc_login_session_set_login (self, login);
+  g_clear_pointer (&self->login_password, wc_secret_unref);
+  if (login->restricted || wc_portal_login_must_change_password (login))
+    self->login_password = wc_secret_ref (op->password);
+  set_login (self, login);
   g_task_return_pointer (task, g_steal_pointer (&login), (GDestroyNotify) wc_portal_login_free);
 }
 
@@ -432,6 +656,18 @@ on_tokens_for_login (GObject      *source,
   send_login (task);
 }
 
+static void
+on_forgotten (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: an item that cannot be cleared now stays as it was. */
+  if (!wc_credential_store_forget_finish (WC_CREDENTIAL_STORE (source), result, &error))
+    g_debug ("Could not forget a password: %s", error->message);
+}
+
 /* The task of a login of either kind, holding what the login and then
  * remembering the password need; @user_id is NULL for the old login. */
 static GTask *
@@ -440,7 +676,7 @@ login_task_new (WcLoginSession      *self,
                 const char          *merchant_code,
                 const char          *user_id,
                 WcSecret            *password,
-                gboolean             remember,
+                WcLoginRemember      remember,
                 gpointer             source_tag,
                 GCancellable        *cancellable,
                 GAsyncReadyCallback  callback,
@@ -454,8 +690,12 @@ login_task_new (WcLoginSession      *self,
   op->merchant_code = g_strdup (merchant_code);
   op->user_id = g_strdup (user_id);
   op->password = wc_secret_ref (password);
-  op->remember = remember;
+  op->remember = remember == WC_LOGIN_REMEMBER_SAVE;
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
+  /* Not remembering means keeping nothing, also from an earlier login. */
+  if (remember == WC_LOGIN_REMEMBER_FORGET)
+    wc_credential_store_forget_async (self->credentials, self->portal_id, kind, merchant_code, user_id,
+                                      NULL, on_forgotten, NULL);
   return task;
 }
 
@@ -465,7 +705,7 @@ wc_login_session_login_async (WcLoginSession      *self,
                               const char          *user_id,
                               WcSecret            *password,
                               const char          *otp,
-                              gboolean             remember,
+                              WcLoginRemember      remember,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -489,10 +729,34 @@ wc_login_session_login_async (WcLoginSession      *self,
 }
 
 void
+wc_login_session_relogin_async (WcLoginSession      *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+
+  if (self->login == NULL || self->login->user == NULL || self->login_password == NULL
+      || self->login->method != WC_PORTAL_LOGIN_METHOD_NEW)
+    {
+      task = g_task_new (self, cancellable, callback, user_data);
+      g_task_set_source_tag (task, wc_login_session_login_async);
+      g_task_return_new_error (task, WC_PORTAL_ERROR, WC_PORTAL_ERROR_NOT_LOGGED_IN,
+                               _("Log in again with your password."));
+      g_object_unref (task);
+      return;
+    }
+  wc_login_session_login_async (self, self->login->user->merchant_code, self->login->user->user_id,
+                                self->login_password, NULL, WC_LOGIN_REMEMBER_LEAVE, cancellable, callback, user_data);
+}
+
+void
 wc_login_session_legacy_login_async (WcLoginSession      *self,
                                      const char          *merchant_code,
                                      WcSecret            *password,
-                                     gboolean             remember,
+                                     WcLoginRemember      remember,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
@@ -550,9 +814,19 @@ on_password_changed (GObject      *source,
 
   if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
     {
+      wc_login_session_note_error (self, error);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
+    }
+  /* The one place that lifts the restriction the change was for. */
+  g_clear_pointer (&self->login_password, wc_secret_unref);
+  self->login_password = wc_secret_ref (op->new_password);
+  if (self->login != NULL)
+    {
+      g_autoptr(WcPortalLogin) changed = login_after_change (self->login);
+
+      set_login (self, changed);
     }
   wc_credential_store_lookup_async (self->credentials, self->portal_id, op->kind,
                                     op->merchant_code, op->user_id,
@@ -571,11 +845,13 @@ wc_login_session_change_password_async (WcLoginSession      *self,
   Op *op;
 
   g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-  g_return_if_fail (current_password != NULL && new_password != NULL);
+  g_return_if_fail (new_password != NULL);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wc_login_session_change_password_async);
-  if (self->login == NULL)
+  if (current_password == NULL)
+    current_password = self->login_password;
+  if (self->login == NULL || current_password == NULL)
     {
       g_task_return_new_error (task, WC_PORTAL_ERROR, WC_PORTAL_ERROR_NOT_LOGGED_IN,
                                _("You are not logged in."));
@@ -589,9 +865,10 @@ wc_login_session_change_password_async (WcLoginSession      *self,
   op->merchant_code = g_strdup (self->login->user->merchant_code);
   op->user_id = op->kind == WC_CREDENTIAL_KIND_NEW ? g_strdup (self->login->user->user_id) : NULL;
   op->new_password = wc_secret_ref (new_password);
+  op->password = wc_secret_ref (current_password);
   g_task_set_task_data (task, op, (GDestroyNotify) op_free);
   wc_portal_client_change_password_async (self->client,
-                                          wc_secret_get_text (current_password),
+                                          wc_secret_get_text (op->password),
                                           wc_secret_get_text (new_password),
                                           cancellable, on_password_changed, task);
 }

@@ -1,0 +1,56 @@
+/* wc-login-session-private.h: WcLoginSession's instance, shared by
+ * wc-login-session.c (status, time, logins, passwords) and
+ * wc-login-session-accounts.c (session details, users, the tablet). */
+#pragma once
+
+#include "wc-login-session.h"
+#include "wc-portal-codes.h"
+
+G_BEGIN_DECLS
+
+struct _WcLoginSession
+{
+  GObject parent_instance;
+
+  WcPortalClient *client;
+  char *portal_id;
+  WcTokenStore *tokens;
+  WcCredentialStore *credentials;
+  /* Cancelled in dispose: the session's own requests (status, details,
+   * users) do not keep it alive. */
+  GCancellable *cancellable;
+
+  WcPortalStatus *status;
+  gboolean status_pending;
+  guint status_source;          /* the watch's timer, while watched */
+
+  WcPortalLogin *login;
+  /* The password of the current login while it must still change it,
+   * so that the change does not ask for it again. Wiped when freed. */
+  WcSecret *login_password;
+  WcPortalSessionInfo *session_info;
+  GCancellable *login_cancellable;  /* details and users of this login */
+  GPtrArray *users;             /* of WcPortalUserInfo, or NULL */
+};
+
+enum {
+  WC_LOGIN_SESSION_PROP_0,
+  WC_LOGIN_SESSION_PROP_STATUS,
+  WC_LOGIN_SESSION_PROP_LOGIN,
+  WC_LOGIN_SESSION_PROP_SESSION_INFO,
+  WC_LOGIN_SESSION_PROP_USERS,
+  WC_LOGIN_SESSION_N_PROPS
+};
+
+extern GParamSpec *wc_login_session_properties[WC_LOGIN_SESSION_N_PROPS];
+
+/* An answer that may mean the portal's state changed (closure,
+ * maintenance, an ended session) asks for the status again. */
+void wc_login_session_note_error       (WcLoginSession *self,
+                                        const GError   *error);
+/* The login changed: forget what belonged to the previous one. */
+void wc_login_session_reset_accounts   (WcLoginSession *self);
+/* Asks for the details of the current login in the background. */
+void wc_login_session_fetch_details    (WcLoginSession *self);
+
+G_END_DECLS
