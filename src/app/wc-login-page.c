@@ -23,6 +23,8 @@ struct _WcLoginPage
   gboolean legacy;
   guint status_loading;
   gboolean logging_in;
+  gboolean status_failed;       /* the notice says the status could not be had */
+  gboolean status_waiting;      /* a status asked for has not come yet */
   guint retry_source;
 
   GtkLabel *title_label;
@@ -63,14 +65,12 @@ is_japanese (void)
   return languages[0] != NULL && g_str_has_prefix (languages[0], "ja");
 }
 
-/* Portal time to local time, for timers. */
+/* Portal time to local time, for timers and display. */
 static gint64
 to_local_seconds (WcLoginPage *self,
                   gint64       portal_time)
 {
-  WcPortalClient *client = wc_login_session_get_client (self->session);
-
-  return portal_time - wc_portal_client_get_clock_offset (client) / G_USEC_PER_SEC;
+  return wc_login_session_to_local (self->session, portal_time);
 }
 
 void
@@ -112,7 +112,7 @@ gboolean
 wc_login_page_is_busy (WcLoginPage *self)
 {
   g_return_val_if_fail (WC_IS_LOGIN_PAGE (self), FALSE);
-  return self->logging_in || self->status_loading > 0;
+  return self->logging_in || self->status_loading > 0 || self->status_waiting;
 }
 
 static void
@@ -177,8 +177,19 @@ show_status (WcLoginPage *self)
   if (status->maintenance_active)
     {
       g_autofree char *until = wc_ui_format_time (to_local_seconds (self, status->maintenance_ends_at));
+      const char *message = NULL;
 
+      /* The portal's own word on the window under way, when it has one. */
+      for (guint i = 0; status->windows != NULL && i < status->windows->len; i++)
+        {
+          WcPortalMaintenanceWindow *window = g_ptr_array_index (status->windows, i);
+
+          if (window->starts_at <= now && now < window->ends_at)
+            message = is_japanese () && window->message_ja != NULL ? window->message_ja : window->message;
+        }
       g_string_append_printf (windows, _("The portal is under maintenance until %s. Logging in is possible again after that."), until);
+      if (message != NULL && *message != '\0')
+        g_string_append_printf (windows, "\n%s", message);
     }
   for (guint i = 0; status->windows != NULL && i < status->windows->len; i++)
     {
@@ -232,27 +243,35 @@ show_status (WcLoginPage *self)
     }
 }
 
+/* The session keeps the status current; the page follows it. A notice
+ * about the status not being had goes once the status is back. */
 static void
-on_status (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_status_changed (WcLoginSession *session,
+                   GParamSpec     *pspec,
+                   WcLoginPage    *self)
 {
-  WcLoginPage *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalStatus) status =
-    wc_login_session_refresh_status_finish (WC_LOGIN_SESSION (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self->status_loading--;
-  if (status == NULL)
+  self->status_waiting = FALSE;
+  if (self->status_failed)
     {
-      g_autofree char *text = wc_ui_describe_error (error, NULL);
-
-      wc_login_page_show_notice (self, "error", text);
-      return;
+      self->status_failed = FALSE;
+      wc_login_page_show_notice (self, NULL, NULL);
     }
   show_status (self);
+}
+
+static void
+on_status_failed (WcLoginSession *session,
+                  GError         *error,
+                  WcLoginPage    *self)
+{
+  g_autofree char *text = wc_ui_describe_error (error, NULL);
+
+  self->status_waiting = FALSE;
+  /* A notice of the page's own (a refused login, say) stays. */
+  if (text == NULL || (gtk_widget_get_visible (GTK_WIDGET (self->notice_label)) && !self->status_failed))
+    return;
+  self->status_failed = TRUE;
+  wc_login_page_show_notice (self, "error", text);
 }
 
 static void
@@ -260,8 +279,8 @@ refresh_status (WcLoginPage *self)
 {
   if (self->session == NULL)
     return;
-  self->status_loading++;
-  wc_login_session_refresh_status_async (self->session, self->cancellable, on_status, self);
+  self->status_waiting = TRUE;
+  wc_login_session_refresh_status (self->session);
 }
 
 /* Remembered passwords fill the form. */
@@ -314,14 +333,6 @@ lookup_remembered_password (WcLoginPage *self)
 
 /* Logging in. */
 
-static void
-on_otp_filled (WcLoginSession *session,
-               const char     *code,
-               WcLoginPage    *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->otp_row), code);
-}
-
 static void clear_passwords (WcLoginPage *self);
 
 static gboolean
@@ -333,18 +344,6 @@ retry_login (gpointer user_data)
   refresh_status (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "login.submit", NULL);
   return G_SOURCE_REMOVE;
-}
-
-static void
-on_forgotten (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Best effort: a user who untick "remember" wants nothing kept. */
-  if (!wc_credential_store_forget_finish (WC_CREDENTIAL_STORE (source), result, &error))
-    g_debug ("Could not forget a password: %s", error->message);
 }
 
 static void
@@ -374,7 +373,8 @@ on_logged_in (GObject      *source,
       return;
     }
 
-  /* A code the authenticator filled in is not the user's to keep. */
+  /* A code that was sent is never sent again: the field only ever holds
+   * a code typed for the next try. */
   if (!self->legacy)
     gtk_editable_set_text (GTK_EDITABLE (self->otp_row), "");
   text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
@@ -383,12 +383,12 @@ on_logged_in (GObject      *source,
       gint64 wait = wc_portal_error_get_retry_after (error);
 
       if (wait <= 0 && wc_portal_error_get_ends_at (error) > 0)
-        wait = wc_portal_error_get_ends_at (error) - wc_portal_client_now (wc_login_session_get_client (self->session));
+        wait = wc_portal_error_get_ends_at (error) - wc_login_session_now (self->session);
       wait = CLAMP (wait, 1, 24 * 60 * 60);
-      wc_login_page_show_notice (self, "warning", text);
+      /* The maintenance banner, from the status the session asks for
+       * again, says it once, with the portal's own message. */
       g_clear_handle_id (&self->retry_source, g_source_remove);
       self->retry_source = g_timeout_add_seconds ((guint) wait + 1, retry_login, self);
-      refresh_status (self);
       return;
     }
   wc_login_page_show_notice (self, g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_LOCKED)
@@ -433,7 +433,8 @@ submit_action (GtkWidget  *widget,
       merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
       password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->legacy_password_row)));
       remember = gtk_switch_get_active (self->legacy_remember_switch);
-      wc_login_session_legacy_login_async (self->session, merchant, password, remember,
+      wc_login_session_legacy_login_async (self->session, merchant, password,
+                                           remember ? WC_LOGIN_REMEMBER_SAVE : WC_LOGIN_REMEMBER_FORGET,
                                            self->cancellable, on_logged_in, self);
     }
   else
@@ -448,13 +449,9 @@ submit_action (GtkWidget  *widget,
       remember = gtk_switch_get_active (self->remember_switch);
       wc_login_session_login_async (self->session, merchant, user, password,
                                     gtk_editable_get_text (GTK_EDITABLE (self->otp_row)),
-                                    remember, self->cancellable, on_logged_in, self);
+                                    remember ? WC_LOGIN_REMEMBER_SAVE : WC_LOGIN_REMEMBER_FORGET,
+                                    self->cancellable, on_logged_in, self);
     }
-  if (!remember)
-    wc_credential_store_forget_async (wc_login_session_get_credential_store (self->session),
-                                      wc_login_session_get_portal_id (self->session),
-                                      self->legacy ? WC_CREDENTIAL_KIND_LEGACY : WC_CREDENTIAL_KIND_NEW,
-                                      merchant, user, NULL, on_forgotten, NULL);
 
   self->logging_in = TRUE;
   update_busy (self);
@@ -524,7 +521,7 @@ on_reset_requested (GObject      *source,
   WcLoginPage *self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error)
+  if (!wc_login_session_reset_old_password_finish (WC_LOGIN_SESSION (source), result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->logging_in = FALSE;
@@ -556,8 +553,8 @@ reset_password_action (GtkWidget  *widget,
   merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
   self->logging_in = TRUE;
   update_busy (self);
-  wc_portal_client_legacy_password_reset_async (wc_login_session_get_client (self->session), merchant,
-                                                self->cancellable, on_reset_requested, self);
+  wc_login_session_reset_old_password_async (self->session, merchant, self->cancellable,
+                                             on_reset_requested, self);
 }
 
 /* The switch to the new login. */
@@ -639,6 +636,8 @@ wc_login_page_set_session (WcLoginPage    *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->status_loading = 0;
+  self->status_waiting = FALSE;
+  self->status_failed = FALSE;
   self->logging_in = FALSE;
   g_clear_handle_id (&self->retry_source, g_source_remove);
   if (self->session != NULL)
@@ -649,7 +648,8 @@ wc_login_page_set_session (WcLoginPage    *self,
   if (session == NULL)
     return;
 
-  g_signal_connect (session, "otp-filled", G_CALLBACK (on_otp_filled), self);
+  g_signal_connect (session, "notify::status", G_CALLBACK (on_status_changed), self);
+  g_signal_connect (session, "status-failed", G_CALLBACK (on_status_failed), self);
   /* Each start shows the new login again: the old one is per run. */
   wc_login_page_set_legacy (self, FALSE);
   show_status (self);

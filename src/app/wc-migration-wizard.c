@@ -16,6 +16,7 @@
 #include "wc-clipboard-guard.h"
 #include "wc-enrollment.h"
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-password-page.h"
 #include "wc-token-qr-dialog.h"
 #include "wc-ui-util.h"
@@ -146,14 +147,6 @@ is_main_new_login (WcMigrationWizard *self,
          && g_strcmp0 (login->user->merchant_code, self->merchant) == 0;
 }
 
-static gboolean
-must_change_password (WcPortalLogin *login)
-{
-  return login->must_change_password
-         || (login->required_actions != NULL
-             && g_strv_contains ((const char * const *) login->required_actions, "change_password"));
-}
-
 static void
 show_label (GtkLabel   *label,
             const char *text)
@@ -218,7 +211,7 @@ status_label (WcMigrationWizard *self)
 static gint64
 code_step_now (WcMigrationWizard *self)
 {
-  gint64 now = wc_portal_client_now (wc_login_session_get_client (self->session));
+  gint64 now = wc_login_session_now (self->session);
 
   /* The session sends the next code when fewer than 3 s are left. */
   return (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT) / OTP_PERIOD;
@@ -247,7 +240,7 @@ on_wait_tick (gpointer user_data)
       func (self);
       return G_SOURCE_REMOVE;
     }
-  now = wc_portal_client_now (wc_login_session_get_client (self->session));
+  now = wc_login_session_now (self->session);
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting for the next one-time password (%d second)…",
                                     "Waiting for the next one-time password (%d seconds)…",
                                     (int) (OTP_PERIOD - (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT) % OTP_PERIOD)),
@@ -415,7 +408,7 @@ show_key_error (WcMigrationWizard *self,
   gtk_widget_set_visible (self->retry_button, TRUE);
   gtk_widget_set_visible (self->reissue_button,
                           state == KEY_FAILED_ACTIVATE
-                          && g_strcmp0 (wc_portal_error_get_code (error), "W034000001") == 0);
+                          && g_strcmp0 (wc_portal_error_get_code (error), WC_PORTAL_CODE_OTP_NOT_PENDING) == 0);
   update_actions (self);
 }
 
@@ -549,7 +542,7 @@ update_key_step (WcMigrationWizard *self)
     return;
 
   need_login = self->progress <= 2 && !is_main_new_login (self, login);
-  need_change = self->progress <= 2 && !need_login && must_change_password (login);
+  need_change = self->progress <= 2 && !need_login && wc_portal_login_must_change_password (login);
   gtk_widget_set_visible (self->login_box, need_login);
   gtk_widget_set_visible (GTK_WIDGET (self->change_bin), need_change);
   gtk_widget_set_visible (self->key_qr_button, self->progress > 2 && self->token != NULL);
@@ -680,7 +673,7 @@ sign_in_action (GtkWidget  *widget,
   wc_ui_set_spinning (self->key_spinner, TRUE);
   gtk_label_set_text (self->key_status_label, _("Logging in…"));
   update_actions (self);
-  wc_login_session_login_async (self->session, merchant, merchant, self->password, NULL, FALSE,
+  wc_login_session_login_async (self->session, merchant, merchant, self->password, NULL, WC_LOGIN_REMEMBER_LEAVE,
                                 self->cancellable, on_signed_in, self);
 }
 
@@ -809,7 +802,7 @@ on_user_created (GObject      *source,
 {
   WcMigrationWizard *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalNewUser) created = wc_portal_client_new_user_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autoptr(WcPortalNewUser) created = wc_login_session_new_user_finish (WC_LOGIN_SESSION (source), result, &error);
   g_autofree char *user_id = NULL;
   GtkWidget *form;
 
@@ -880,7 +873,7 @@ create_next_user (WcMigrationWizard *self)
   /* Translators: %s is a user ID. */
   text = g_strdup_printf (_("Creating %s…"), user_id);
   gtk_label_set_text (self->users_status_label, text);
-  wc_portal_client_create_user_async (wc_login_session_get_client (self->session), user_id,
+  wc_login_session_create_user_async (self->session, user_id,
                                       *name != '\0' ? name : user_id, form_role (form),
                                       self->cancellable, on_user_created, self);
 }
@@ -926,8 +919,13 @@ start_login (WcMigrationWizard   *self,
   wc_ui_set_spinning (spinner, TRUE);
   gtk_label_set_text (status_label, status);
   update_actions (self);
-  wc_login_session_login_async (self->session, self->merchant, self->merchant, self->password, NULL, FALSE,
-                                self->cancellable, callback, self);
+  /* Opened from a first login whose password changed in the window: the
+   * session still holds that password. */
+  if (self->password == NULL)
+    wc_login_session_relogin_async (self->session, self->cancellable, callback, self);
+  else
+    wc_login_session_login_async (self->session, self->merchant, self->merchant, self->password, NULL,
+                                  WC_LOGIN_REMEMBER_LEAVE, self->cancellable, callback, self);
 }
 
 /* Ends a login that start_login() began (not a cancelled one: the wizard
@@ -1003,7 +1001,7 @@ relogin_action (GtkWidget  *widget,
       g_clear_pointer (&self->password, wc_secret_unref);
       self->password = wc_secret_new_from_text (typed);
     }
-  if (self->password == NULL)
+  if (self->password == NULL && !wc_login_session_has_login_password (self->session))
     {
       show_label (self->users_error_label, _("Enter the password."));
       gtk_widget_grab_focus (GTK_WIDGET (self->relogin_password_row));
@@ -1031,11 +1029,23 @@ update_users_step (WcMigrationWizard *self)
   if (full && gtk_widget_get_first_child (GTK_WIDGET (self->user_forms)) == NULL)
     add_user_form (self);
   /* The password of step 2 is still at hand: no need to ask again. */
-  if (!full && self->password != NULL && !self->relogin_tried && self->step == 3)
+  if (!full && (self->password != NULL || wc_login_session_has_login_password (self->session))
+      && !self->relogin_tried && self->step == 3)
     run_with_fresh_code (self, relogin);
 }
 
 /* Step 4: the first real new login. */
+
+/* Done: the window shows the logged-in page by itself. */
+static void
+complete (WcMigrationWizard *self)
+{
+  wc_settings_clear_migration (self->settings);
+  wc_ui_show_toast (gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL
+                    ? GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))) : GTK_WIDGET (self),
+                    _("You are logged in with the new login. The switch is complete."));
+  gtk_window_destroy (GTK_WINDOW (self));
+}
 
 static void
 on_finished (GObject      *source,
@@ -1057,12 +1067,7 @@ on_finished (GObject      *source,
       update_actions (self);
       return;
     }
-  /* Done: the window shows the logged-in page by itself. */
-  wc_settings_clear_migration (self->settings);
-  wc_ui_show_toast (gtk_window_get_transient_for (GTK_WINDOW (self)) != NULL
-                    ? GTK_WIDGET (gtk_window_get_transient_for (GTK_WINDOW (self))) : GTK_WIDGET (self),
-                    _("You are logged in with the new login. The switch is complete."));
-  gtk_window_destroy (GTK_WINDOW (self));
+  complete (self);
 }
 
 static void
@@ -1082,6 +1087,13 @@ finish_action (GtkWidget  *widget,
 
   if (wc_migration_wizard_is_busy (self) || self->step != WC_MIGRATION_WIZARD_STEPS)
     return;
+  /* Step 3 already logged in with the new login and a code from the new
+   * key: that session is the switch's first new login. */
+  if (*typed == '\0' && is_main_new_login (self, get_login (self)) && !get_login (self)->restricted)
+    {
+      complete (self);
+      return;
+    }
   if (*typed == '\0')
     {
       show_label (self->final_error_label, _("Enter the password."));
@@ -1253,12 +1265,15 @@ wc_migration_wizard_new (GtkWindow      *parent,
   else
     self->merchant = g_strdup (stored);
 
-  /* A switch under way for this merchant goes on where it stopped. */
+  /* A switch under way for this merchant goes on where it stopped; a
+   * first login whose password is changed goes straight on to the key. */
   if (stored_step > 0 && g_strcmp0 (stored, self->merchant) == 0)
     {
       step = stored_step;
       self->progress = stored_step;
     }
+  else if (wc_login_session_get_next_action (session) == WC_LOGIN_NEXT_SET_UP_KEY)
+    step = 2;
   g_signal_connect (session, "notify::login", G_CALLBACK (on_login_changed), self);
   show_step (self, step);
   return self;

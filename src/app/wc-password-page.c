@@ -5,6 +5,7 @@
  * wiped as soon as they have been looked at. Nothing here logs them. */
 #include "wc-password-page.h"
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-ui-util.h"
 
 #include <glib/gi18n-lib.h>
@@ -263,9 +264,10 @@ static void
 update_actions (WcPasswordPage *self)
 {
   const char *current = gtk_editable_get_text (GTK_EDITABLE (self->current_entry));
+  gboolean known = self->session != NULL && wc_login_session_has_login_password (self->session);
   gboolean ready = !self->busy
                    && get_login (self) != NULL
-                   && *current != '\0'
+                   && (known || *current != '\0')
                    && (self->rules & WC_PASSWORD_RULES_ALL) == WC_PASSWORD_RULES_ALL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "password.change", ready);
@@ -393,7 +395,7 @@ mark_refusal (WcPasswordPage *self,
   code = wc_portal_error_get_code (error);
   field = wc_portal_error_get_field (error);
 
-  if (g_strcmp0 (field, "current_password") == 0 || g_strcmp0 (code, "W021000001") == 0)
+  if (g_strcmp0 (field, "current_password") == 0 || g_strcmp0 (code, WC_PORTAL_CODE_CURRENT_PASSWORD_WRONG) == 0)
     {
       /* A wrong current password is typed again from scratch. */
       gtk_editable_set_text (GTK_EDITABLE (self->current_entry), "");
@@ -405,31 +407,15 @@ mark_refusal (WcPasswordPage *self,
     return;
 
   gtk_widget_add_css_class (GTK_WIDGET (self->new_entry), "error");
-  if (g_strcmp0 (code, "W022000001") == 0)
+  if (g_strcmp0 (code, WC_PORTAL_CODE_PASSWORD_TOO_SHORT) == 0)
     show_rule_broken (self->length_icon);
-  else if (g_strcmp0 (code, "W022000002") == 0)
+  else if (g_strcmp0 (code, WC_PORTAL_CODE_PASSWORD_CLASSES) == 0)
     show_rule_broken (self->classes_icon);
-  else if (g_strcmp0 (code, "W022000003") == 0)
+  else if (g_strcmp0 (code, WC_PORTAL_CODE_PASSWORD_EQUALS_ID) == 0)
     show_rule_broken (self->user_id_icon);
-  else if (g_strcmp0 (code, "W022000004") == 0)
+  else if (g_strcmp0 (code, WC_PORTAL_CODE_PASSWORD_REUSED) == 0)
     show_rule_broken (self->history_icon);
   gtk_widget_grab_focus (GTK_WIDGET (self->new_entry));
-}
-
-/* The login as it is now: the password no longer has to change. */
-static WcPortalLogin *
-login_after_change (const WcPortalLogin *login)
-{
-  WcPortalLogin *changed = wc_portal_login_copy (login);
-  g_autoptr(GStrvBuilder) actions = g_strv_builder_new ();
-
-  changed->must_change_password = FALSE;
-  for (guint i = 0; changed->required_actions != NULL && changed->required_actions[i] != NULL; i++)
-    if (g_strcmp0 (changed->required_actions[i], "change_password") != 0)
-      g_strv_builder_add (actions, changed->required_actions[i]);
-  g_strfreev (changed->required_actions);
-  changed->required_actions = g_strv_builder_end (actions);
-  return changed;
 }
 
 static void
@@ -440,9 +426,7 @@ on_password_changed (GObject      *source,
   WcLoginSession *session = WC_LOGIN_SESSION (source);
   WcPasswordPage *self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalLogin) changed = NULL;
   g_autofree char *text = NULL;
-  WcPortalLogin *login;
 
   /* Cancelled means the page is gone or started over: touch nothing. */
   if (!wc_login_session_change_password_finish (session, result, &error)
@@ -464,16 +448,8 @@ on_password_changed (GObject      *source,
 
   clear_entries (self);
   hide_error (self);
+  /* The session lifted the restriction; the window follows the login. */
   wc_ui_show_toast (GTK_WIDGET (self), _("Password changed"));
-
-  /* The window follows the login: once it no longer asks for a change,
-   * it moves on. */
-  login = wc_login_session_get_login (session);
-  if (login != NULL)
-    {
-      changed = login_after_change (login);
-      wc_login_session_set_login (session, changed);
-    }
 }
 
 static void
@@ -489,7 +465,9 @@ change_action (GtkWidget  *widget,
       || (self->rules & WC_PASSWORD_RULES_ALL) != WC_PASSWORD_RULES_ALL)
     return;
 
-  current = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->current_entry)));
+  /* Right after the login the session still knows the current one. */
+  if (!wc_login_session_has_login_password (self->session))
+    current = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->current_entry)));
   new_password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->new_entry)));
 
   hide_error (self);
@@ -681,12 +659,18 @@ wc_password_page_start (WcPasswordPage *self,
   clear_entries (self);
   hide_error (self);
   reset_history_note (self);
+  /* Not asked again when the login just gave it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->current_entry),
+                          session == NULL || !wc_login_session_has_login_password (session));
+  gtk_widget_set_visible (GTK_WIDGET (self->current_row),
+                          gtk_widget_get_visible (GTK_WIDGET (self->current_entry)));
   set_busy (self, FALSE);
   update_policy_texts (self);
   update_rules (self);
 
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->current_entry));
+    gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_visible (GTK_WIDGET (self->current_entry))
+                                       ? self->current_entry : self->new_entry));
 }
 
 WcPasswordRules

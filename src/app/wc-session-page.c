@@ -10,6 +10,7 @@
 #include "wc-login-page.h"
 #include "wc-password-page.h"
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-tablet-care.h"
 #include "wc-ui-util.h"
 #include "wc-users-page.h"
@@ -23,8 +24,6 @@ struct _WcSessionPage
   WcLoginSession *session;
   /* Lives as long as the page; cancelled in dispose. */
   GCancellable *cancellable;
-  /* The GET /session of the current login, cancelled when it changes. */
-  GCancellable *info_cancellable;
   /* Tablet password care: the old password's age and its reminders. */
   WcTabletCare *tablet_care;
   guint tablet_check_id;
@@ -39,6 +38,7 @@ struct _WcSessionPage
   GtkLabel *name_label;
   GtkLabel *summary_label;
   GtkLabel *restricted_label;
+  GtkButton *next_button;
   GtkLabel *merchant_label;
   AdwActionRow *user_row;
   GtkLabel *user_label;
@@ -94,6 +94,16 @@ describe_age (guint days)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Changed %u day ago", "Changed %u days ago", days), days);
 }
 
+/* The old password is renewed on this page (an old-login session);
+ * otherwise through the old login. */
+static gboolean
+renewal_is_here (WcSessionPage *self)
+{
+  WcPortalLogin *login = get_login (self);
+
+  return login != NULL && login->method == WC_PORTAL_LOGIN_METHOD_LEGACY;
+}
+
 /* The idle countdown. */
 
 static void
@@ -104,7 +114,7 @@ update_countdown (WcSessionPage *self)
   g_autofree char *title = NULL;
 
   if (get_login (self) != NULL)
-    deadline = wc_portal_client_get_idle_deadline (wc_login_session_get_client (self->session));
+    deadline = wc_login_session_get_idle_deadline (self->session);
   gtk_widget_set_visible (GTK_WIDGET (self->idle_row), deadline != 0);
   if (deadline == 0)
     return;
@@ -177,7 +187,7 @@ check_tablet_reminder (WcSessionPage *self)
       return;
     }
   merchant = login->user->merchant_code;
-  now = wc_portal_client_now (wc_login_session_get_client (self->session));
+  now = wc_login_session_now (self->session);
   if (!wc_tablet_care_reminder_due (self->tablet_care, merchant, now))
     {
       gtk_widget_set_visible (self->tablet_box, FALSE);
@@ -242,7 +252,7 @@ on_tablet_dialog_login_changed (WcLoginSession *session,
   if (login != NULL && login->user != NULL)
     {
       wc_tablet_care_record_change (ensure_tablet_care (self), login->user->merchant_code,
-                                    wc_portal_client_now (wc_login_session_get_client (session)));
+                                    wc_login_session_now (session));
       wc_tablet_care_save_async (self->tablet_care, self->cancellable, on_tablet_care_saved, NULL);
     }
   gtk_window_destroy (self->tablet_dialog);
@@ -324,21 +334,18 @@ renew_tablet_password_action (GtkWidget  *widget,
   wc_login_session_logout_async (self->session, self->cancellable, on_logged_out_for_renewal, g_object_ref (self));
 }
 
-/* Checking the tablet login from here: the endpoint the iPad uses, on a
- * client of its own so that this page's session stays as it is. The
- * app's own T042000005 gets the reminder box, with its explanation and
- * the way to the renewal. */
+/* Checking the tablet login from here, the way the iPad logs in; the
+ * session does it on a connection of its own, so this page's login stays
+ * as it is. The refusals the tablet meets get the reminder box, with
+ * their explanation and the way to the renewal. */
 
 static void
-on_tablet_checked_out (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+explain_tablet_refusal (WcSessionPage *self,
+                        const char    *text)
 {
-  g_autoptr(GError) error = NULL;
-
-  /* Best effort: the check's session ends by itself when idle anyway. */
-  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
-    g_debug ("The tablet check's session did not end: %s", error->message);
+  gtk_label_set_text (self->tablet_label, text);
+  gtk_widget_set_visible (self->tablet_box, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->tablet_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
 static void
@@ -346,32 +353,35 @@ on_tablet_checked (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  WcPortalClient *client = WC_PORTAL_CLIENT (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalLogin) login = wc_portal_client_login_finish (client, result, &error);
   WcSessionPage *self;
   g_autofree char *text = NULL;
+  const char *code;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!wc_login_session_check_tablet_finish (WC_LOGIN_SESSION (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = WC_SESSION_PAGE (user_data);
   gtk_widget_set_sensitive (GTK_WIDGET (self->tablet_check_row), TRUE);
-  if (login != NULL)
+  if (error == NULL)
     {
-      wc_portal_client_logout_async (client, NULL, on_tablet_checked_out, NULL);
       wc_ui_show_toast (GTK_WIDGET (self), _("The tablet (iPad) login works with this old password."));
       return;
     }
-  if (error->domain == WC_PORTAL_ERROR && g_strcmp0 (wc_portal_error_get_code (error), "T042000005") == 0)
+  code = error->domain == WC_PORTAL_ERROR ? wc_portal_error_get_code (error) : NULL;
+  if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_EXPIRED) == 0)
     {
-      const char *explained = _("The tablet (iPad) login is refused with error T042000005: the old password is more than 90 days old. Change it through the old login; the tablet then logs in with the new one.");
-
-      gtk_label_set_text (self->tablet_label, explained);
-      gtk_widget_set_visible (self->tablet_box, TRUE);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->tablet_label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, explained, -1);
+      explain_tablet_refusal (self, renewal_is_here (self)
+                              ? _("The tablet (iPad) login is refused with error T042000005: the old password is more than 90 days old. Set a new old password with “Change the Old Password”; the tablet then logs in with the new one.")
+                              : _("The tablet (iPad) login is refused with error T042000005: the old password is more than 90 days old. Change it through the old login; the tablet then logs in with the new one."));
       return;
     }
-  text = wc_ui_describe_error (error, self->session != NULL ? wc_login_session_get_status (self->session) : NULL);
+  if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL) == 0)
+    {
+      explain_tablet_refusal (self, _("The tablet (iPad) login is refused with error T042000006: the old password is still the first (or a reset) password, which must be changed before the tablet works. Change it through the old login; the tablet then logs in with the new one."));
+      return;
+    }
+  text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
   wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
 }
 
@@ -379,28 +389,15 @@ static void
 on_tablet_check_apply (WcSessionPage *self)
 {
   WcPortalLogin *login = get_login (self);
-  WcPortalClient *current;
-  g_autoptr(WcPortalClient) client = NULL;
   g_autoptr(WcSecret) password = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (login == NULL || login->user == NULL
       || *gtk_editable_get_text (GTK_EDITABLE (self->tablet_check_row)) == '\0')
     return;
   password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->tablet_check_row)));
   gtk_editable_set_text (GTK_EDITABLE (self->tablet_check_row), "");
-  current = wc_login_session_get_client (self->session);
-  client = wc_portal_client_new (wc_portal_client_get_base_url (current),
-                                 wc_portal_client_get_fingerprint (current), &error);
-  if (client == NULL)
-    {
-      g_autofree char *text = wc_ui_describe_error (error, NULL);
-
-      wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
-      return;
-    }
   wc_ui_set_sensitive (GTK_WIDGET (self->tablet_check_row), FALSE);
-  wc_portal_client_tablet_login_async (client, login->user->merchant_code, wc_secret_get_text (password),
+  wc_login_session_check_tablet_async (self->session, login->user->merchant_code, password,
                                        self->cancellable, on_tablet_checked, self);
 }
 
@@ -411,86 +408,106 @@ show_session_info (WcSessionPage             *self,
                    const WcPortalSessionInfo *info)
 {
   g_autofree char *age = NULL;
-  g_autofree char *legacy_age = NULL;
   g_autofree char *legacy_text = NULL;
+  g_autofree char *since = NULL;
   g_autofree char *until = NULL;
-  gint64 now;
+  WcOldPasswordState state = wc_login_session_get_old_password_state (self->session);
 
   age = info->password_changed_at != 0 ? describe_age (info->password_age_days) : NULL;
   adw_action_row_set_subtitle (self->password_row, age != NULL ? age : "");
 
   /* Only a merchant's main user has the old password. */
-  gtk_widget_set_visible (GTK_WIDGET (self->legacy_row),
-                          info->legacy_password_age_days >= 0 && info->legacy_password_changed_at != 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->tablet_check_row),
-                          info->legacy_password_age_days >= 0 && info->legacy_password_changed_at != 0);
-  if (info->legacy_password_age_days < 0 || info->legacy_password_changed_at == 0)
-    return;
+  gtk_widget_set_visible (GTK_WIDGET (self->legacy_row), state != WC_OLD_PASSWORD_UNKNOWN);
+  gtk_widget_set_visible (GTK_WIDGET (self->tablet_check_row), state != WC_OLD_PASSWORD_UNKNOWN);
 
-  legacy_age = describe_age ((guint) info->legacy_password_age_days);
-  now = wc_portal_client_now (wc_login_session_get_client (self->session));
-  if (info->legacy_password_expires_at == 0)
-    legacy_text = g_strdup (legacy_age);
-  else if (info->legacy_password_expires_at <= now)
-    /* Translators: %s is "Changed N days ago". */
-    legacy_text = g_strdup_printf (_("%s. It has expired: the tablet login fails with T042000005 until it is changed through the old login."),
-                                   legacy_age);
-  else
+  switch (state)
     {
-      until = wc_ui_format_time (info->legacy_password_expires_at);
-      /* Translators: "Changed N days ago", then a date. */
-      legacy_text = g_strdup_printf (_("%s. Renew it through the old login before %s, or the tablet login stops working."),
-                                     legacy_age, until);
+    case WC_OLD_PASSWORD_INITIAL:
+      legacy_text = g_strdup (renewal_is_here (self)
+                              ? _("Still the first password: the tablet (iPad) login refuses it until it is changed. Change it with “Change the Old Password”.")
+                              : _("Still the first password: the tablet (iPad) login refuses it until it is changed through the old login."));
+      break;
+    case WC_OLD_PASSWORD_EXPIRED:
+      legacy_text = g_strdup (renewal_is_here (self)
+                              ? _("Expired: the tablet login fails with T042000005 until it is changed. Change it with “Change the Old Password”.")
+                              : _("Expired: the tablet login fails with T042000005 until it is changed through the old login."));
+      break;
+    case WC_OLD_PASSWORD_CURRENT:
+      since = wc_ui_format_time (wc_login_session_to_local (self->session, info->legacy_password_changed_at));
+      until = wc_ui_format_time (wc_login_session_to_local (self->session, info->legacy_password_expires_at));
+      /* Translators: two dates: when the old password was changed, and by when to renew it. */
+      legacy_text = g_strdup_printf (renewal_is_here (self)
+                                     ? _("Changed on %s. Renew it before %s, or the tablet login stops working.")
+                                     : _("Changed on %s. Renew it through the old login before %s, or the tablet login stops working."),
+                                     since, until);
+      break;
+    case WC_OLD_PASSWORD_UNKNOWN:
+    default:
+      return;
     }
   adw_action_row_set_subtitle (self->legacy_row, legacy_text);
 }
 
 static void
-on_session_info (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_session_info_changed (WcLoginSession *session,
+                         GParamSpec     *pspec,
+                         WcSessionPage  *self)
 {
-  WcSessionPage *self;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalSessionInfo) info =
-    wc_portal_client_session_info_finish (WC_PORTAL_CLIENT (source), result, &error);
-  g_autofree char *text = NULL;
-  g_autofree char *quiet = NULL;
+  WcPortalSessionInfo *info = wc_login_session_get_session_info (session);
 
-  if (info == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (info == NULL)
     return;
-
-  self = WC_SESSION_PAGE (user_data);
-  if (info != NULL)
-    {
-      show_session_info (self, info);
-      update_tablet_care (self, info);
-      return;
-    }
-  text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
-  /* Translators: %s says why. */
-  quiet = g_strdup_printf (_("Password details are not available: %s"), text);
-  adw_action_row_set_subtitle (self->password_row, quiet);
-}
-
-static void
-fetch_session_info (WcSessionPage *self)
-{
-  if (self->info_cancellable != NULL)
-    g_cancellable_cancel (self->info_cancellable);
-  g_clear_object (&self->info_cancellable);
-  if (get_login (self) == NULL)
-    {
-      check_tablet_reminder (self);
-      return;
-    }
-
-  self->info_cancellable = g_cancellable_new ();
-  wc_portal_client_session_info_async (wc_login_session_get_client (self->session),
-                                       self->info_cancellable, on_session_info, self);
+  show_session_info (self, info);
+  update_tablet_care (self, info);
 }
 
 /* The login. */
+
+/* A restricted login shows its one next action as the page's main
+ * button; the window opens the switch to the new login for it. */
+static void
+update_next_action (WcSessionPage *self)
+{
+  WcPortalLogin *login = get_login (self);
+  WcLoginNextAction next = self->session != NULL ? wc_login_session_get_next_action (self->session)
+                                                 : WC_LOGIN_NEXT_NONE;
+  const char *text = NULL;
+  const char *button = NULL;
+
+  switch (next)
+    {
+    case WC_LOGIN_NEXT_SET_UP_KEY:
+      text = _("Your password is changed. Next, set up the one-time password key: the built-in authenticator receives it, and then you log in with the new login.");
+      button = _("_Set Up the One-Time Password Key");
+      break;
+    case WC_LOGIN_NEXT_SWITCH:
+      text = _("You are logged in with the old login. Switch to the new login next: it sets up the one-time password key in the built-in authenticator.");
+      button = _("_Switch to the New Login");
+      break;
+    case WC_LOGIN_NEXT_CHANGE_PASSWORD:
+    case WC_LOGIN_NEXT_NONE:
+    default:
+      if (login != NULL && login->restricted)
+        text = login->method == WC_PORTAL_LOGIN_METHOD_NEW
+               ? _("This session may only change the password and set up a one-time password key.")
+               : _("This session may only change the password.");
+      break;
+    }
+  gtk_label_set_text (self->restricted_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), text != NULL);
+  if (button != NULL)
+    gtk_button_set_label (self->next_button, button);
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), button != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next", button != NULL);
+}
+
+static void
+next_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "win.switch-login", NULL);
+}
 
 /* Account management is for a main user's full new login; for anyone
  * else the users page is absent (the portal would refuse it anyway). */
@@ -548,12 +565,7 @@ refresh (WcSessionPage *self)
   /* The old login acts for the merchant: there is no user ID to show. */
   gtk_widget_set_visible (GTK_WIDGET (self->user_row), new_login);
 
-  if (login != NULL && login->restricted)
-    gtk_label_set_text (self->restricted_label,
-                        new_login
-                        ? _("This session may only change the password and set up a one-time password key.")
-                        : _("This session may only change the password."));
-  gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), login != NULL && login->restricted);
+  update_next_action (self);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->password_row),
                                  new_login ? _("Password") : _("New-login password"));
@@ -572,7 +584,8 @@ on_login_changed (WcLoginSession *session,
                   WcSessionPage  *self)
 {
   refresh (self);
-  fetch_session_info (self);
+  if (get_login (self) == NULL)
+    check_tablet_reminder (self);
 }
 
 /* Logging out. */
@@ -644,8 +657,6 @@ wc_session_page_dispose (GObject *object)
   if (self->tablet_dialog != NULL)
     gtk_window_destroy (self->tablet_dialog);
   g_cancellable_cancel (self->cancellable);
-  if (self->info_cancellable != NULL)
-    g_cancellable_cancel (self->info_cancellable);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
@@ -659,7 +670,6 @@ wc_session_page_finalize (GObject *object)
   WcSessionPage *self = WC_SESSION_PAGE (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->info_cancellable);
   g_clear_object (&self->tablet_care);
   G_OBJECT_CLASS (wc_session_page_parent_class)->finalize (object);
 }
@@ -680,6 +690,7 @@ wc_session_page_class_init (WcSessionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, name_label);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, restricted_label);
+  gtk_widget_class_bind_template_child (widget_class, WcSessionPage, next_button);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, merchant_label);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, user_row);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, user_label);
@@ -696,6 +707,7 @@ wc_session_page_class_init (WcSessionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, tablet_box);
   gtk_widget_class_bind_template_child (widget_class, WcSessionPage, tablet_label);
   gtk_widget_class_install_action (widget_class, "session.logout", NULL, logout_action);
+  gtk_widget_class_install_action (widget_class, "session.next", NULL, next_action);
   gtk_widget_class_install_action (widget_class, "session.renew-tablet-password", NULL, renew_tablet_password_action);
 }
 
@@ -727,7 +739,10 @@ wc_session_page_set_session (WcSessionPage  *self,
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
   if (session != NULL)
-    g_signal_connect (session, "notify::login", G_CALLBACK (on_login_changed), self);
+    {
+      g_signal_connect (session, "notify::login", G_CALLBACK (on_login_changed), self);
+      g_signal_connect (session, "notify::session-info", G_CALLBACK (on_session_info_changed), self);
+    }
   /* A logout of the previous session is no longer this page's business. */
   if (self->busy)
     {
@@ -737,7 +752,8 @@ wc_session_page_set_session (WcSessionPage  *self,
       set_busy (self, FALSE);
     }
   refresh (self);
-  fetch_session_info (self);
+  if (session != NULL && wc_login_session_get_session_info (session) != NULL)
+    on_session_info_changed (session, NULL, self);
 }
 
 GtkBox *

@@ -27,7 +27,7 @@ struct _WcTokenPage
 
   WcTokenStore *store;
   WcSettings *settings;
-  WcPortalClient *client;
+  WcLoginSession *session;          /* for portal time */
 
   GCancellable *cancellable;        /* renames, removals, unlocks */
   GCancellable *load_cancellable;   /* the listing under way, if any */
@@ -51,7 +51,7 @@ enum {
   PROP_0,
   PROP_STORE,
   PROP_SETTINGS,
-  PROP_CLIENT,
+  PROP_SESSION,
   N_PROPS
 };
 
@@ -64,8 +64,8 @@ static void update_ticking (WcTokenPage *self);
 static gint64
 page_now (WcTokenPage *self)
 {
-  if (self->client != NULL)
-    return wc_portal_client_now (self->client);
+  if (self->session != NULL)
+    return wc_login_session_now (self->session);
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
@@ -75,10 +75,10 @@ update_skew_notice (WcTokenPage *self)
   gint64 skew = 0;
   gint64 magnitude;
 
-  if (self->client != NULL && wc_portal_client_has_clock_offset (self->client))
-    skew = wc_portal_client_get_clock_offset (self->client) / G_USEC_PER_SEC;
+  if (self->session != NULL && wc_login_session_get_clock_offset (self->session, &skew))
+    skew /= G_USEC_PER_SEC;
   magnitude = ABS (skew);
-  if (magnitude <= WC_PORTAL_CLIENT_SKEW_WARNING)
+  if (magnitude <= WC_LOGIN_SESSION_SKEW_WARNING)
     skew = 0;
   if (skew == self->shown_skew)
     return;
@@ -114,9 +114,10 @@ static guint
 ms_to_next_second (WcTokenPage *self)
 {
   gint64 us = g_get_real_time ();
+  gint64 offset = 0;
 
-  if (self->client != NULL && wc_portal_client_has_clock_offset (self->client))
-    us += wc_portal_client_get_clock_offset (self->client);
+  if (self->session != NULL && wc_login_session_get_clock_offset (self->session, &offset))
+    us += offset;
   /* A few milliseconds late rather than early, so that the tick lands in
    * the new second. */
   return (guint) (1000 - (us / 1000) % 1000) + 5;
@@ -144,7 +145,7 @@ static void
 update_ticking (WcTokenPage *self)
 {
   gboolean wanted = gtk_widget_get_mapped (GTK_WIDGET (self)) && !is_minimized (self)
-                    && (self->has_totp || self->client != NULL)
+                    && (self->has_totp || self->session != NULL)
                     && gtk_widget_get_first_child (GTK_WIDGET (self->list_box)) != NULL;
 
   if (!wanted)
@@ -783,10 +784,10 @@ set_store (WcTokenPage  *self,
 }
 
 static void
-set_client (WcTokenPage    *self,
-            WcPortalClient *client)
+set_session (WcTokenPage    *self,
+             WcLoginSession *session)
 {
-  if (!g_set_object (&self->client, client))
+  if (!g_set_object (&self->session, session))
     return;
   /* Portal time may differ from local time: redraw at once, and align
    * the timer to the new seconds. */
@@ -794,7 +795,7 @@ set_client (WcTokenPage    *self,
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     tick (self);
   update_ticking (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 static void
@@ -846,8 +847,8 @@ wc_token_page_get_property (GObject    *object,
     case PROP_SETTINGS:
       g_value_set_object (value, self->settings);
       break;
-    case PROP_CLIENT:
-      g_value_set_object (value, self->client);
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -871,8 +872,8 @@ wc_token_page_set_property (GObject      *object,
       if (g_set_object (&self->settings, g_value_get_object (value)))
         g_object_notify_by_pspec (object, pspec);
       break;
-    case PROP_CLIENT:
-      set_client (self, g_value_get_object (value));
+    case PROP_SESSION:
+      set_session (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -893,7 +894,7 @@ wc_token_page_dispose (GObject *object)
   g_clear_object (&self->guard);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
-  g_clear_object (&self->client);
+  g_clear_object (&self->session);
   g_clear_object (&self->load_cancellable);
 
 
@@ -930,8 +931,8 @@ wc_token_page_class_init (WcTokenPageClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, WC_TYPE_SETTINGS,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_CLIENT] =
-    g_param_spec_object ("client", NULL, NULL, WC_TYPE_PORTAL_CLIENT,
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, WC_TYPE_LOGIN_SESSION,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -5,7 +5,7 @@
 #include <adwaita.h>
 
 #include "wc-token-store.h"
-#include "wc-portal-client.h"
+#include "wc-login-session.h"
 #include "wc-settings.h"
 #include "wc-token-row.h"
 #include "wc-clipboard-guard.h"

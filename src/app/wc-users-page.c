@@ -4,7 +4,9 @@
  * role, disable or enable, reset the password or the one-time-password
  * enrollment, delete; and "users.create". Every call shows progress on
  * its row (or in its form) and ends in a toast. A refusal that says this
- * login may not manage users hides the page.
+ * login may not manage users hides the page. The list is the session's
+ * cache of users, which every change (here or in the wizard) updates:
+ * the page only follows it.
  *
  * The own-key part re-issues the main user's key through WcEnrollment
  * (stored pending, then activated, the old key kept until then) and shows
@@ -13,6 +15,7 @@
 #include "wc-clipboard-guard.h"
 #include "wc-enrollment.h"
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-initial-password-dialog.h"
 #include "wc-token-qr-dialog.h"
 #include "wc-ui-util.h"
@@ -27,7 +30,6 @@ struct _WcUsersPage
   WcLoginSession *session;
   /* Lives as long as the page; cancelled in dispose. */
   GCancellable *cancellable;
-  GPtrArray *users;             /* of WcPortalUserInfo, as last listed */
   GHashTable *busy_users;       /* user IDs with a call in flight */
   guint requests;               /* calls in flight, the list included */
   gboolean listing;
@@ -46,10 +48,10 @@ struct _WcUsersPage
 
 G_DEFINE_FINAL_TYPE (WcUsersPage, wc_users_page, ADW_TYPE_BIN)
 
-static WcPortalClient *
-get_client (WcUsersPage *self)
+static GPtrArray *
+get_users (WcUsersPage *self)
 {
-  return self->session != NULL ? wc_login_session_get_client (self->session) : NULL;
+  return self->session != NULL ? wc_login_session_get_users (self->session) : NULL;
 }
 
 static GtkWindow *
@@ -64,9 +66,11 @@ static const WcPortalUserInfo *
 find_user (WcUsersPage *self,
            const char  *user_id)
 {
-  for (guint i = 0; self->users != NULL && i < self->users->len; i++)
+  GPtrArray *users = get_users (self);
+
+  for (guint i = 0; users != NULL && i < users->len; i++)
     {
-      const WcPortalUserInfo *user = g_ptr_array_index (self->users, i);
+      const WcPortalUserInfo *user = g_ptr_array_index (users, i);
 
       if (g_strcmp0 (user->user_id, user_id) == 0)
         return user;
@@ -102,8 +106,8 @@ describe_status (WcUsersPage            *self,
                  const WcPortalUserInfo *user)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  gint64 now = get_client (self) != NULL ? wc_portal_client_now (get_client (self))
-                                         : g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = self->session != NULL ? wc_login_session_now (self->session)
+                                     : g_get_real_time () / G_USEC_PER_SEC;
 
   if (user->disabled)
     g_ptr_array_add (parts, g_strdup (_("Disabled")));
@@ -227,13 +231,14 @@ update_busy (WcUsersPage *self)
 static void
 rebuild_list (WcUsersPage *self)
 {
+  GPtrArray *users = get_users (self);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL
          && GTK_IS_LIST_BOX_ROW (child))
     gtk_list_box_remove (self->list, child);
-  for (guint i = 0; self->users != NULL && i < self->users->len; i++)
-    gtk_list_box_append (self->list, make_row (self, g_ptr_array_index (self->users, i)));
+  for (guint i = 0; users != NULL && i < users->len; i++)
+    gtk_list_box_append (self->list, make_row (self, g_ptr_array_index (users, i)));
   update_busy (self);
 }
 
@@ -248,9 +253,9 @@ refuses_this_login (const GError *error)
     return FALSE;
   code = wc_portal_error_get_code (error);
   /* Not the main user; an old-login or tablet session; a restricted one. */
-  return g_strcmp0 (code, "W043000001") == 0 || g_strcmp0 (code, "W053000001") == 0
-         || g_strcmp0 (code, "W053000002") == 0 || g_strcmp0 (code, "W022000005") == 0
-         || g_strcmp0 (code, "W022000006") == 0;
+  return g_strcmp0 (code, WC_PORTAL_CODE_NOT_MAIN_USER) == 0 || g_strcmp0 (code, WC_PORTAL_CODE_WRONG_LOGIN_METHOD) == 0
+         || g_strcmp0 (code, WC_PORTAL_CODE_SESSION_RESTRICTED) == 0 || g_strcmp0 (code, WC_PORTAL_CODE_PASSWORD_CHANGE_REQUIRED) == 0
+         || g_strcmp0 (code, WC_PORTAL_CODE_OLD_PASSWORD_EXPIRED) == 0;
 }
 
 /* Shows @error: in @dialog at its field when there is one, else as a
@@ -347,13 +352,13 @@ operation_failed (Operation    *op,
     wc_user_dialog_finish (op->dialog);
 }
 
-/* Ends @op that worked: @toast, and the list as it is now. */
+/* Ends @op that worked: @toast. The session has listed the users again
+ * already, and the list follows it. */
 static void
 operation_done (Operation  *op,
                 const char *toast)
 {
   wc_ui_show_toast (GTK_WIDGET (op->self), toast);
-  wc_users_page_reload (op->self);
 }
 
 /* Listing. */
@@ -366,7 +371,7 @@ on_listed (GObject      *source,
   g_autoptr(Operation) op = user_data;
   WcUsersPage *self = op->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) users = wc_portal_client_list_users_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autoptr(GPtrArray) users = wc_login_session_refresh_users_finish (WC_LOGIN_SESSION (source), result, &error);
 
   self->listing = FALSE;
   if (users == NULL)
@@ -386,9 +391,6 @@ on_listed (GObject      *source,
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  g_clear_pointer (&self->users, g_ptr_array_unref);
-  self->users = g_steal_pointer (&users);
-  rebuild_list (self);
 }
 
 void
@@ -396,11 +398,11 @@ wc_users_page_reload (WcUsersPage *self)
 {
   g_return_if_fail (WC_IS_USERS_PAGE (self));
 
-  if (get_client (self) == NULL || self->listing)
+  if (self->session == NULL || self->listing)
     return;
   self->listing = TRUE;
-  wc_portal_client_list_users_async (get_client (self), self->cancellable, on_listed,
-                                     operation_new (self, NULL, NULL, NULL));
+  wc_login_session_refresh_users_async (self->session, self->cancellable, on_listed,
+                                        operation_new (self, NULL, NULL, NULL));
 }
 
 /* The one-time initial password. */
@@ -428,7 +430,7 @@ on_created (GObject      *source,
 {
   g_autoptr(Operation) op = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalNewUser) created = wc_portal_client_new_user_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autoptr(WcPortalNewUser) created = wc_login_session_new_user_finish (WC_LOGIN_SESSION (source), result, &error);
   g_autofree char *toast = NULL;
 
   if (created == NULL)
@@ -455,7 +457,7 @@ on_updated (GObject      *source,
 {
   g_autoptr(Operation) op = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalUserInfo) user = wc_portal_client_update_user_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autoptr(WcPortalUserInfo) user = wc_login_session_update_user_finish (WC_LOGIN_SESSION (source), result, &error);
   g_autofree char *toast = NULL;
   if (user == NULL)
     {
@@ -485,7 +487,7 @@ on_dialog_submit (WcUserDialog *dialog,
 {
   const char *user_id = wc_user_dialog_get_user_id (dialog);
 
-  if (get_client (self) == NULL)
+  if (self->session == NULL)
     {
       wc_user_dialog_finish (dialog);
       return;
@@ -493,20 +495,20 @@ on_dialog_submit (WcUserDialog *dialog,
   switch (wc_user_dialog_get_mode (dialog))
     {
     case WC_USER_DIALOG_CREATE:
-      wc_portal_client_create_user_async (get_client (self), user_id,
+      wc_login_session_create_user_async (self->session, user_id,
                                           wc_user_dialog_get_display_name (dialog),
                                           wc_user_dialog_get_role (dialog), self->cancellable, on_created,
                                           operation_new (self, NULL, wc_user_dialog_get_display_name (dialog), dialog));
       break;
     case WC_USER_DIALOG_RENAME:
-      wc_portal_client_update_user_async (get_client (self), user_id,
+      wc_login_session_update_user_async (self->session, user_id,
                                           wc_user_dialog_get_display_name (dialog), NULL, -1,
                                           self->cancellable, on_updated,
                                           user_operation_new (self, user_id, dialog));
       break;
     case WC_USER_DIALOG_SET_ROLE:
     default:
-      wc_portal_client_update_user_async (get_client (self), user_id, NULL,
+      wc_login_session_update_user_async (self->session, user_id, NULL,
                                           wc_user_dialog_get_role (dialog), -1,
                                           self->cancellable, on_updated,
                                           operation_new (self, user_id, NULL, dialog));
@@ -577,7 +579,7 @@ on_user_changed (GObject      *source,
   g_autoptr(Operation) op = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
+  if (!wc_login_session_user_change_finish (WC_LOGIN_SESSION (source), result, &error))
     {
       operation_failed (op, error);
       return;
@@ -591,12 +593,12 @@ delete_user (WcUsersPage *self,
 {
   Operation *op;
 
-  if (get_client (self) == NULL)
+  if (self->session == NULL)
     return;
   op = user_operation_new (self, user_id, NULL);
   /* Translators: %s is a user's name. */
   op->done = g_strdup_printf (_("“%s” deleted"), op->name);
-  wc_portal_client_delete_user_async (get_client (self), user_id, self->cancellable,
+  wc_login_session_delete_user_async (self->session, user_id, self->cancellable,
                                       on_user_changed, op);
 }
 
@@ -607,7 +609,7 @@ on_password_reset (GObject      *source,
 {
   g_autoptr(Operation) op = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalNewUser) reset = wc_portal_client_new_user_finish (WC_PORTAL_CLIENT (source), result, &error);
+  g_autoptr(WcPortalNewUser) reset = wc_login_session_new_user_finish (WC_LOGIN_SESSION (source), result, &error);
   g_autofree char *toast = NULL;
 
   if (reset == NULL)
@@ -625,9 +627,9 @@ static void
 reset_password (WcUsersPage *self,
                 const char  *user_id)
 {
-  if (get_client (self) == NULL)
+  if (self->session == NULL)
     return;
-  wc_portal_client_reset_user_password_async (get_client (self), user_id, self->cancellable, on_password_reset,
+  wc_login_session_reset_user_password_async (self->session, user_id, self->cancellable, on_password_reset,
                                               user_operation_new (self, user_id, NULL));
 }
 
@@ -637,12 +639,12 @@ reset_otp (WcUsersPage *self,
 {
   Operation *op;
 
-  if (get_client (self) == NULL)
+  if (self->session == NULL)
     return;
   op = user_operation_new (self, user_id, NULL);
   /* Translators: %s is a user's name. */
   op->done = g_strdup_printf (_("One-time password key of “%s” reset: they set up a new one at their next login"), op->name);
-  wc_portal_client_reset_user_otp_async (get_client (self), user_id, self->cancellable,
+  wc_login_session_reset_user_otp_async (self->session, user_id, self->cancellable,
                                          on_user_changed, op);
 }
 
@@ -668,7 +670,7 @@ create_action (GtkWidget  *widget,
 {
   WcUsersPage *self = WC_USERS_PAGE (widget);
 
-  if (get_client (self) != NULL)
+  if (self->session != NULL)
     open_user_dialog (self, WC_USER_DIALOG_CREATE, NULL);
 }
 
@@ -701,9 +703,9 @@ set_disabled (WcUsersPage            *self,
               const WcPortalUserInfo *user,
               gboolean                disabled)
 {
-  if (user == NULL || get_client (self) == NULL)
+  if (user == NULL || self->session == NULL)
     return;
-  wc_portal_client_update_user_async (get_client (self), user->user_id, NULL, NULL, disabled ? 1 : 0,
+  wc_login_session_update_user_async (self->session, user->user_id, NULL, NULL, disabled ? 1 : 0,
                                       self->cancellable, on_updated,
                                       operation_new (self, user->user_id, user_name (user), NULL));
 }
@@ -965,6 +967,8 @@ wc_users_page_dispose (GObject *object)
   WcUsersPage *self = WC_USERS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);
   g_clear_object (&self->enrollment);
   g_clear_object (&self->guard);
@@ -978,7 +982,6 @@ wc_users_page_finalize (GObject *object)
   WcUsersPage *self = WC_USERS_PAGE (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->users, g_ptr_array_unref);
   g_clear_pointer (&self->busy_users, g_hash_table_unref);
   G_OBJECT_CLASS (wc_users_page_parent_class)->finalize (object);
 }
@@ -1042,8 +1045,11 @@ wc_users_page_set_session (WcUsersPage    *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_object (&self->enrollment);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);
-  g_clear_pointer (&self->users, g_ptr_array_unref);
+  if (session != NULL)
+    g_signal_connect_swapped (session, "notify::users", G_CALLBACK (rebuild_list), self);
   self->listing = FALSE;
   self->key_busy = FALSE;
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);

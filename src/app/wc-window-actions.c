@@ -91,6 +91,31 @@ show_guide_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (guide));
 }
 
+/* The switch to the new login, from the menu or a page's next step: the
+ * login page opens the wizard for the merchant it knows. */
+static void
+switch_login_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  WcWindow *self = WC_WINDOW (widget);
+
+  if (self->login_page != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self->login_page), "login.migrate", NULL);
+}
+
+void
+wc_window_update_switch_action (WcWindow *self)
+{
+  WcLoginNextAction next = self->session != NULL ? wc_login_session_get_next_action (self->session)
+                                                 : WC_LOGIN_NEXT_NONE;
+  WcPortalLogin *login = self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
+  gboolean left = next == WC_LOGIN_NEXT_SET_UP_KEY || next == WC_LOGIN_NEXT_SWITCH
+                  || (login == NULL && self->session != NULL && wc_settings_get_migration_step (self->settings) > 0);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-login", left && self->login_page != NULL);
+}
+
 void
 wc_window_install_actions (WcWindowClass *klass)
 {
@@ -102,5 +127,6 @@ wc_window_install_actions (WcWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-authenticator", NULL, show_authenticator_action);
   gtk_widget_class_install_action (widget_class, "win.choose-portal", NULL, choose_portal_action);
   gtk_widget_class_install_action (widget_class, "win.show-guide", NULL, show_guide_action);
+  gtk_widget_class_install_action (widget_class, "win.switch-login", NULL, switch_login_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 }

@@ -46,5 +46,7 @@ WcTokenPage *wc_window_ensure_token_page (WcWindow *self);
 /* Shows the page that fits the session's login state. */
 void wc_window_update_login_page (WcWindow *self);
 void wc_window_show_connect_page (WcWindow *self);
+/* The menu offers the switch to the new login only while it is not done. */
+void wc_window_update_switch_action (WcWindow *self);
 
 G_END_DECLS

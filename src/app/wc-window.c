@@ -80,7 +80,7 @@ wc_window_ensure_token_page (WcWindow *self)
       self->token_page = g_object_new (WC_TYPE_TOKEN_PAGE,
                                        "store", wc_application_get_token_store (self->application),
                                        "settings", self->settings,
-                                       "client", self->session != NULL ? wc_login_session_get_client (self->session) : NULL,
+                                       "session", self->session,
                                        NULL);
       adw_bin_set_child (self->token_bin, GTK_WIDGET (self->token_page));
     }
@@ -100,7 +100,10 @@ set_session (WcWindow       *self,
              WcLoginSession *session)
 {
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      wc_login_session_set_watched (self->session, FALSE);
+    }
   g_set_object (&self->session, session);
   if (session != NULL)
     {
@@ -117,8 +120,10 @@ set_session (WcWindow       *self,
   if (self->session_page != NULL)
     wc_session_page_set_session (self->session_page, session);
   if (self->token_page != NULL)
-    g_object_set (self->token_page, "client",
-                  session != NULL ? wc_login_session_get_client (session) : NULL, NULL);
+    g_object_set (self->token_page, "session", session, NULL);
+  /* The status is kept current while the window is on screen. */
+  if (session != NULL)
+    wc_login_session_set_watched (session, gtk_widget_get_mapped (GTK_WIDGET (self)));
 }
 
 void
@@ -126,6 +131,7 @@ wc_window_update_login_page (WcWindow *self)
 {
   WcPortalLogin *login = self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
 
+  wc_window_update_switch_action (self);
   if (self->session == NULL)
     {
       wc_window_show_connect_page (self);
@@ -136,12 +142,10 @@ wc_window_update_login_page (WcWindow *self)
       gtk_stack_set_visible_child_name (self->login_stack, "login");
       return;
     }
-  if (login->must_change_password
-      || (login->required_actions != NULL
-          && g_strv_contains ((const char * const *) login->required_actions, "change_password")))
+  if (wc_login_session_get_next_action (self->session) == WC_LOGIN_NEXT_CHANGE_PASSWORD)
     {
       gboolean expired = login->password_expires_at != 0
-                         && login->password_expires_at <= wc_portal_client_now (wc_login_session_get_client (self->session));
+                         && login->password_expires_at <= wc_login_session_now (self->session);
 
       wc_password_page_start (ensure_password_page (self), self->session,
                               expired
@@ -225,12 +229,13 @@ use_portal (WcWindow   *self,
             const char *portal_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalClient) client = NULL;
   g_autoptr(WcLoginSession) session = NULL;
 
-  client = wc_portal_client_new (url, fingerprint != NULL && *fingerprint != '\0' ? fingerprint : NULL,
-                                 &error);
-  if (client == NULL)
+  session = wc_login_session_new_for_portal (url, fingerprint, portal_id,
+                                             wc_application_get_token_store (self->application),
+                                             wc_application_get_credential_store (self->application),
+                                             &error);
+  if (session == NULL)
     {
       g_autofree char *text = wc_ui_describe_error (error, NULL);
 
@@ -240,9 +245,6 @@ use_portal (WcWindow   *self,
       return;
     }
 
-  session = wc_login_session_new (client, portal_id,
-                                  wc_application_get_token_store (self->application),
-                                  wc_application_get_credential_store (self->application));
   set_session (self, session);
   if (self->connect_page != NULL)
     {
@@ -370,7 +372,35 @@ wc_window_is_busy (WcWindow *self)
          || (self->login_page != NULL && wc_login_page_is_busy (self->login_page));
 }
 
-/* The window. */
+/* The window. The portal's status is watched while the window is on
+ * screen, and asked for again whenever it comes to the front. */
+
+static void
+wc_window_map (GtkWidget *widget)
+{
+  WcWindow *self = WC_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (wc_window_parent_class)->map (widget);
+  if (self->session != NULL)
+    wc_login_session_set_watched (self->session, TRUE);
+}
+
+static void
+wc_window_unmap (GtkWidget *widget)
+{
+  WcWindow *self = WC_WINDOW (widget);
+
+  if (self->session != NULL)
+    wc_login_session_set_watched (self->session, FALSE);
+  GTK_WIDGET_CLASS (wc_window_parent_class)->unmap (widget);
+}
+
+static void
+on_active_changed (WcWindow *self)
+{
+  if (self->session != NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    wc_login_session_refresh_status (self->session);
+}
 
 static gboolean
 wc_window_close_request (GtkWindow *window)
@@ -388,7 +418,10 @@ wc_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      wc_login_session_set_watched (self->session, FALSE);
+    }
   g_clear_object (&self->session);
   gtk_widget_dispose_template (GTK_WIDGET (self), WC_TYPE_WINDOW);
   /* The pages went with the stacks that held them. */
@@ -420,6 +453,8 @@ wc_window_class_init (WcWindowClass *klass)
 
   object_class->dispose = wc_window_dispose;
   object_class->finalize = wc_window_finalize;
+  widget_class->map = wc_window_map;
+  widget_class->unmap = wc_window_unmap;
   window_class->close_request = wc_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-window.ui");
@@ -438,6 +473,7 @@ wc_window_init (WcWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
 }
 
 WcWindow *
@@ -451,5 +487,8 @@ wc_window_new (WcApplication *application)
   self->application = g_object_ref (application);
   self->settings = g_object_ref (wc_application_get_settings (application));
   wc_settings_bind_window (self->settings, self);
+  g_signal_connect_object (wc_settings_get_gsettings (self->settings), "changed::migration-step",
+                           G_CALLBACK (wc_window_update_switch_action), self, G_CONNECT_SWAPPED);
+  wc_window_update_switch_action (self);
   return self;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "wc-error.h"
+#include "wc-portal-codes.h"
 #include "wc-otpauth-uri.h"
 #include "wc-portal-client.h"
 #include "wc-qr.h"
@@ -703,10 +704,10 @@ cmd_tablet_check (int    argc,
       g_autofree char *message = NULL;
 
       code = wc_portal_error_get_code (error);
-      if (g_strcmp0 (code, "T042000005") == 0)
+      if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_EXPIRED) == 0)
         return fail (WC_CLI_EXIT_REFUSED,
                      _("The old password is more than 90 days old, so the tablet (iPad) login is refused (T042000005). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works again."));
-      if (g_strcmp0 (code, "T042000006") == 0)
+      if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL) == 0)
         return fail (WC_CLI_EXIT_REFUSED,
                      _("The old password is a first or temporary password, so the tablet (iPad) login is refused (T042000006). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works."));
 

@@ -574,6 +574,8 @@ test_clock_skew (Fixture       *f,
 {
   g_autoptr(PortalFixture) portal = portal_fixture_start_real_clock (NULL, NULL);
   g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcCredentialStore) credentials = wc_credential_store_new ();
+  WcLoginSession *session = NULL;
   g_autoptr(WcPortalStatus) status = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(WcToken) token = add_token (f->store, TEST_URI);
@@ -601,7 +603,8 @@ test_clock_skew (Fixture       *f,
   wc_token_page_reload (f->page);
   wait_loaded (f);
   g_assert_false (app_test_shows_text (GTK_WIDGET (f->window), "clock is off"));
-  g_object_set (f->page, "client", client, NULL);
+  session = wc_login_session_new (client, portal->url, f->store, credentials);
+  g_object_set (f->page, "session", session, NULL);
   g_assert_true (app_test_shows_text (GTK_WIDGET (f->window), "This computer's clock is off by"));
   g_assert_true (app_test_shows_text (GTK_WIDGET (f->window), "Set the clock automatically"));
 
@@ -623,8 +626,9 @@ test_clock_skew (Fixture       *f,
   g_assert_cmpstr (code, ==, reference);
 
   /* No portal, no notice. */
-  g_object_set (f->page, "client", NULL, NULL);
+  g_object_set (f->page, "session", NULL, NULL);
   g_assert_false (app_test_shows_text (GTK_WIDGET (f->window), "clock is off"));
+  g_clear_object (&session);
   g_clear_object (&client);
 }
 
