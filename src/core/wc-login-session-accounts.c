@@ -472,6 +472,69 @@ wc_login_session_reset_old_password_finish (WcLoginSession  *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The old (tablet) password from the new login. */
+
+gboolean
+wc_login_session_renews_tablet_password (WcLoginSession *self)
+{
+  const WcPortalLogin *login;
+
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), FALSE);
+
+  login = self->login;
+  if (login == NULL || login->user == NULL)
+    return FALSE;
+  if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
+    return TRUE;
+  return login->method == WC_PORTAL_LOGIN_METHOD_NEW && !login->restricted
+         && g_strcmp0 (login->user->role, "main") == 0;
+}
+
+static void
+on_tablet_password_set (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error);
+  if (task_failed (task, error))
+    return;
+  /* The old password's age and state are in the details. */
+  wc_login_session_fetch_details (g_task_get_source_object (task));
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+wc_login_session_set_tablet_password_async (WcLoginSession      *self,
+                                            WcSecret            *current_password,
+                                            WcSecret            *new_password,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (current_password != NULL && new_password != NULL);
+
+  task = account_task_new (self, wc_login_session_set_tablet_password_async, cancellable, callback, user_data);
+  wc_portal_client_set_tablet_password_async (self->client, wc_secret_get_text (current_password),
+                                              wc_secret_get_text (new_password), call_cancellable (task),
+                                              on_tablet_password_set, task);
+}
+
+gboolean
+wc_login_session_set_tablet_password_finish (WcLoginSession  *self,
+                                             GAsyncResult    *result,
+                                             GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* The tablet check, on a client of its own. */
 
 static void

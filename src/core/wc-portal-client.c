@@ -1469,6 +1469,20 @@ wc_portal_client_change_password_async (WcPortalClient      *self,
 }
 
 void
+wc_portal_client_set_tablet_password_async (WcPortalClient      *self,
+                                            const char          *current_password,
+                                            const char          *new_password,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data)
+{
+  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
+
+  start_call (self, "POST", "/tablet/password", json_body (2, "current_password", current_password, "new_password", new_password), TRUE, TRUE, NULL, NULL,
+              wc_portal_client_finish, cancellable, callback, user_data);
+}
+
+void
 wc_portal_client_activate_otp_async (WcPortalClient      *self,
                                      const char          *otp,
                                      GCancellable        *cancellable,

@@ -69,11 +69,14 @@ WcPortalLogin       *wc_portal_client_login_finish          (WcPortalClient *sel
 
 void                 wc_portal_client_legacy_password_reset_async (WcPortalClient *self, const char *merchant_code, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void                 wc_portal_client_change_password_async (WcPortalClient *self, const char *current_password, const char *new_password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+/* A main user's full new login sets the merchant's old (tablet) password;
+ * @current_password is the user's own new-login password. */
+void                 wc_portal_client_set_tablet_password_async (WcPortalClient *self, const char *current_password, const char *new_password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void                 wc_portal_client_activate_otp_async    (WcPortalClient *self, const char *otp, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void                 wc_portal_client_logout_async          (WcPortalClient *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void                 wc_portal_client_delete_user_async     (WcPortalClient *self, const char *user_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 void                 wc_portal_client_reset_user_otp_async  (WcPortalClient *self, const char *user_id, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-/* Finishes any call that answers with no body (the six above). */
+/* Finishes any call that answers with no body (the seven above). */
 gboolean             wc_portal_client_finish                (WcPortalClient *self, GAsyncResult *result, GError **error);
 
 void                 wc_portal_client_issue_otp_secret_async  (WcPortalClient *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);

@@ -474,6 +474,27 @@ handle_password (WcPortalServer *self,
 }
 
 static void
+handle_tablet_password (WcPortalServer *self,
+                        Request        *request)
+{
+  static const char * const fields[] = { "current_password", "new_password", NULL };
+  g_autoptr(GError) error = NULL;
+  const char *current, *replacement;
+  Request *pending;
+
+  if (!only_members (request, fields, &error)
+      || !get_string (request, "current_password", KIND_PASSWORD, TRUE, &current, &error)
+      || !get_string (request, "new_password", KIND_PASSWORD, TRUE, &replacement, &error))
+    {
+      respond_error (self, request->msg, error);
+      return;
+    }
+  pending = hand_over (request);
+  wc_portal_service_set_tablet_password_async (self->service, pending->token, current, replacement, NULL,
+                                               on_answered, pending);
+}
+
+static void
 respond_node_or_error (WcPortalServer *self,
                        Request        *request,
                        JsonNode       *node,
@@ -722,6 +743,8 @@ static const Route routes[] = {
   { "POST",   "/legacy/login",            handle_legacy_login,        FALSE, NO_ACCESS, TRUE, FALSE },
   { "POST",   "/legacy/password-reset",   handle_legacy_reset,        FALSE, NO_ACCESS, TRUE, FALSE },
   { "POST",   "/tablet/login",            handle_tablet_login,        FALSE, NO_ACCESS, TRUE, FALSE },
+  /* Checks its session itself, after hashing, like /password. */
+  { "POST",   "/tablet/password",         handle_tablet_password,     TRUE, USERS, TRUE, FALSE },
   /* The password change checks its session itself, after hashing. */
   { "POST",   "/password",                handle_password,            TRUE, { WC_PORTAL_SCOPE_PASSWORD, TRUE, TRUE }, TRUE, FALSE },
   { "POST",   "/otp/secret",              handle_otp_secret,          TRUE, { WC_PORTAL_SCOPE_OTP, TRUE, TRUE }, FALSE, FALSE },

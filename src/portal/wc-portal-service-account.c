@@ -195,16 +195,21 @@ on_current_checked (GObject      *source,
                                 op->replacement, cancellable, on_history_checked, g_steal_pointer (&task));
 }
 
-void
-wc_portal_service_change_password_async (WcPortalService     *self,
-                                         const char          *token,
-                                         const char          *current_password,
-                                         const char          *new_password,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
+/* The change itself. With @tablet, a main user's full new-login session
+ * sets the merchant's old (tablet) password, proven by the user's own
+ * current new-login password; otherwise the session changes the password
+ * it was opened with. */
+static void
+change_password (WcPortalService      *self,
+                 const char           *token,
+                 const WcPortalAccess *access,
+                 gboolean              tablet,
+                 const char           *current_password,
+                 const char           *new_password,
+                 GCancellable         *cancellable,
+                 GAsyncReadyCallback   callback,
+                 gpointer              user_data)
 {
-  static const WcPortalAccess access = { WC_PORTAL_SCOPE_PASSWORD, TRUE, TRUE };
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(WcPortalUser) user = NULL;
@@ -215,15 +220,18 @@ wc_portal_service_change_password_async (WcPortalService     *self,
   ChangePassword *op;
   gint64 now, locked_until;
 
-  g_return_if_fail (WC_IS_PORTAL_SERVICE (self));
-
   task = wc_portal_service_task (self, cancellable, callback, user_data);
   now = wc_portal_service_now (self);
 
-  session = wc_portal_service_authorize (self, token, &access, &error);
+  session = wc_portal_service_authorize (self, token, access, &error);
   if (session == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (tablet && session->kind != WC_PORTAL_LOGIN_NEW)
+    {
+      g_task_return_error (task, wc_api_error_new (WC_API_ERROR_WRONG_LOGIN_METHOD));
       return;
     }
 
@@ -233,7 +241,16 @@ wc_portal_service_change_password_async (WcPortalService     *self,
   op->replacement = wc_portal_password_normalize (new_password);
   g_task_set_task_data (task, op, (GDestroyNotify) change_password_free);
 
-  if (session->kind == WC_PORTAL_LOGIN_NEW)
+  if (tablet)
+    {
+      /* The target is the merchant's old password; the proof is the
+       * user's own new-login password, whose failures count there. */
+      op->owner_id = g_strdup (session->merchant_code);
+      op->account = wc_portal_account_new_login (session->merchant_code, session->user_id);
+      user = wc_portal_db_get_user (self->db, session->merchant_code, session->user_id, &error);
+      current_hash[0] = user != NULL ? user->password_hash : NULL;
+    }
+  else if (session->kind == WC_PORTAL_LOGIN_NEW)
     {
       op->user_id = g_strdup (session->user_id);
       op->owner_id = g_strdup (session->user_id);
@@ -267,6 +284,39 @@ wc_portal_service_change_password_async (WcPortalService     *self,
   wc_portal_hasher_match_async (self->hasher, current_hash, current, cancellable,
                                 on_current_checked, g_steal_pointer (&task));
   wc_secure_wipe (current, strlen (current));
+}
+
+void
+wc_portal_service_change_password_async (WcPortalService     *self,
+                                         const char          *token,
+                                         const char          *current_password,
+                                         const char          *new_password,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  static const WcPortalAccess access = { WC_PORTAL_SCOPE_PASSWORD, TRUE, TRUE };
+
+  g_return_if_fail (WC_IS_PORTAL_SERVICE (self));
+  change_password (self, token, &access, FALSE, current_password, new_password,
+                   cancellable, callback, user_data);
+}
+
+void
+wc_portal_service_set_tablet_password_async (WcPortalService     *self,
+                                             const char          *token,
+                                             const char          *current_password,
+                                             const char          *new_password,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  /* A main user's full session: the scope the users calls need. */
+  static const WcPortalAccess access = { WC_PORTAL_SCOPE_USERS, FALSE, TRUE };
+
+  g_return_if_fail (WC_IS_PORTAL_SERVICE (self));
+  change_password (self, token, &access, TRUE, current_password, new_password,
+                   cancellable, callback, user_data);
 }
 
 /* One-time-password keys. */

@@ -105,6 +105,17 @@ void             wc_portal_service_change_password_async  (WcPortalService     *
                                                            GAsyncReadyCallback  callback,
                                                            gpointer             user_data);
 
+/* POST /tablet/password: a main user's full new-login session sets the
+ * merchant's old (tablet) password, proven by the user's current
+ * new-login password; the same policy, history and 90-day clock. */
+void             wc_portal_service_set_tablet_password_async (WcPortalService     *self,
+                                                              const char          *token,
+                                                              const char          *current_password,
+                                                              const char          *new_password,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+
 JsonNode        *wc_portal_service_otp_secret       (WcPortalService    *self,
                                                      WcPortalSession    *session,
                                                      GError            **error);

@@ -3177,6 +3177,88 @@ test_maintenance (void)
 
 /* After the closing time the /legacy/ endpoints answer 410 before looking at the
  * request; the tablet login goes on. */
+/* POST /tablet/password: a main user's full new login sets the old
+ * (tablet) password, before and after the old login's closure, with the
+ * user's own new-login password as proof and the old password's policy,
+ * history and 90-day clock. Nobody else may. */
+static void
+test_tablet_password (void)
+{
+  g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
+  g_autofree char *main_token = NULL;
+  g_autofree char *child_password = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(PortalResponse) first_tablet = NULL;
+  g_autoptr(PortalResponse) session = NULL;
+
+  main_token = set_up_main (portal, NULL);
+  /* Still the initial old password: the tablet refuses it, and the
+   * session says so. */
+  first_tablet = tablet_login (portal, MERCHANT, INITIAL);
+  portal_assert_error (first_tablet, 403, "T042000006");
+  session = request (portal, "GET", API "/session", main_token, NULL);
+  g_assert_true (bool_member (session, "legacy_password_must_change"));
+
+  /* The proof is the user's new-login password, not the old one. */
+  body = body_of ("current_password", INITIAL, "new_password", OLD_PW, NULL);
+  {
+    g_autoptr(PortalResponse) wrong = request (portal, "POST", API "/tablet/password", main_token, body);
+
+    assert_error_field (wrong, 400, "W021000001", "current_password");
+  }
+  g_clear_pointer (&body, g_free);
+  /* The old password's policy applies (here: too short). */
+  body = body_of ("current_password", MAIN_PW, "new_password", MERCHANT, NULL);
+  {
+    g_autoptr(PortalResponse) named = request (portal, "POST", API "/tablet/password", main_token, body);
+
+    g_assert_cmpint (named->status, ==, 400);
+    g_assert_true (g_str_has_prefix (portal_response_error (named), "W022"));
+  }
+  g_clear_pointer (&body, g_free);
+
+  /* After the closure it is the only way, and it works. */
+  run_admin (portal, STRV ("old-login", "close", "--at", "now"));
+  body = body_of ("current_password", MAIN_PW, "new_password", OLD_PW, NULL);
+  {
+    g_autoptr(PortalResponse) set = request (portal, "POST", API "/tablet/password", main_token, body);
+    g_autoptr(PortalResponse) tablet = NULL;
+    g_autoptr(PortalResponse) again = NULL;
+
+    assert_status (set, 204);
+    tablet = tablet_login (portal, MERCHANT, OLD_PW);
+    assert_status (tablet, 200);
+    again = request (portal, "GET", API "/session", main_token, NULL);
+    g_assert_false (bool_member (again, "legacy_password_must_change"));
+    g_assert_cmpint (json_object_get_int_member (portal_response_object (again), "legacy_password_age_days"), ==, 0);
+  }
+  /* The history holds: the same password again is refused. */
+  {
+    g_autoptr(PortalResponse) reused = request (portal, "POST", API "/tablet/password", main_token, body);
+
+    assert_error_field (reused, 400, "W022000004", "new_password");
+  }
+  g_clear_pointer (&body, g_free);
+
+  /* A child user may not. */
+  child_password = create_user (portal, main_token, "tanaka", "general");
+  {
+    g_autofree char *child_token = set_up_user (portal, MERCHANT, "tanaka", child_password, CHILD_PW, NULL);
+    g_autofree char *child_body = body_of ("current_password", CHILD_PW, "new_password", "Child-tablet-2024", NULL);
+    g_autoptr(PortalResponse) refused = request (portal, "POST", API "/tablet/password", child_token, child_body);
+
+    portal_assert_error (refused, 403, "W043000001");
+  }
+
+  /* The 90-day clock runs from the change: on day 91 the tablet fails. */
+  portal_advance (portal, 91 * DAY);
+  {
+    g_autoptr(PortalResponse) expired = tablet_login (portal, MERCHANT, OLD_PW);
+
+    portal_assert_error (expired, 403, "T042000005");
+  }
+}
+
 static void
 test_legacy_closure (void)
 {
@@ -3620,6 +3702,7 @@ main (int    argc,
   g_test_add_func ("/portal-api/legacy/login", test_legacy_login);
   g_test_add_func ("/portal-api/legacy/expiry", test_legacy_expiry);
   g_test_add_func ("/portal-api/legacy/closure", test_legacy_closure);
+  g_test_add_func ("/portal-api/tablet/password", test_tablet_password);
   g_test_add_func ("/portal-api/legacy/reset", test_legacy_reset);
   g_test_add_func ("/portal-api/password/policy", test_password_policy);
   g_test_add_func ("/portal-api/session/idle-timeout", test_idle_timeout);
