@@ -211,10 +211,7 @@ status_label (WcMigrationWizard *self)
 static gint64
 code_step_now (WcMigrationWizard *self)
 {
-  gint64 now = wc_login_session_now (self->session);
-
-  /* The session sends the next code when fewer than 3 s are left. */
-  return (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT) / OTP_PERIOD;
+  return wc_login_session_code_step (wc_login_session_now (self->session), OTP_PERIOD);
 }
 
 static void
@@ -229,6 +226,7 @@ on_wait_tick (gpointer user_data)
   WcMigrationWizard *self = user_data;
   WizardFunc func;
   gint64 now;
+  int left;
   g_autofree char *text = NULL;
 
   if (code_step_now (self) > self->last_code_step)
@@ -240,11 +238,13 @@ on_wait_tick (gpointer user_data)
       func (self);
       return G_SOURCE_REMOVE;
     }
+  /* Until the step whose code would be sent changes. */
   now = wc_login_session_now (self->session);
+  left = (int) ((wc_login_session_code_step (now, OTP_PERIOD) + 1) * OTP_PERIOD
+                - (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT - 1));
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Waiting for the next one-time password (%d second)…",
-                                    "Waiting for the next one-time password (%d seconds)…",
-                                    (int) (OTP_PERIOD - (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT) % OTP_PERIOD)),
-                          (int) (OTP_PERIOD - (now + WC_LOGIN_SESSION_MIN_SECONDS_LEFT) % OTP_PERIOD));
+                                    "Waiting for the next one-time password (%d seconds)…", left),
+                          left);
   gtk_label_set_text (status_label (self), text);
   return G_SOURCE_CONTINUE;
 }

@@ -544,17 +544,28 @@ wc_login_session_pick_token (GPtrArray  *tokens,
   return superseded != NULL ? superseded : pending;
 }
 
+gint64
+wc_login_session_code_step (gint64 unix_time,
+                            guint  period)
+{
+  g_return_val_if_fail (period > 0, 0);
+  /* Fewer than MIN seconds left in this step: the next one. */
+  return (unix_time + WC_LOGIN_SESSION_MIN_SECONDS_LEFT - 1) / period;
+}
+
 char *
 wc_login_session_make_code (WcToken  *token,
                             gint64    unix_time,
                             GError  **error)
 {
+  guint period;
   int step = 0;
 
   g_return_val_if_fail (WC_IS_TOKEN (token), NULL);
 
-  if (wc_token_get_seconds_left (token, unix_time) < WC_LOGIN_SESSION_MIN_SECONDS_LEFT)
-    step = 1;
+  period = wc_token_get_period (token);
+  if (wc_token_get_otp_type (token) == WC_OTP_TYPE_TOTP && period > 0 && unix_time >= 0)
+    step = (int) (wc_login_session_code_step (unix_time, period) - unix_time / period);
   return wc_token_dup_code (token, unix_time, step, error);
 }
 

@@ -197,6 +197,23 @@ WcSecret          *wc_login_session_lookup_password_finish (WcLoginSession      
                                                             GAsyncResult        *result,
                                                             GError             **error);
 
+/* Sets the merchant's old (tablet) password from a main user's full new
+ * login, proven by @current_password, the user's own new-login password;
+ * the session's details follow. The way to renew it once the old login
+ * has closed, and a way before. */
+void               wc_login_session_set_tablet_password_async  (WcLoginSession      *self,
+                                                                WcSecret            *current_password,
+                                                                WcSecret            *new_password,
+                                                                GCancellable        *cancellable,
+                                                                GAsyncReadyCallback  callback,
+                                                                gpointer             user_data);
+gboolean           wc_login_session_set_tablet_password_finish (WcLoginSession      *self,
+                                                                GAsyncResult        *result,
+                                                                GError             **error);
+/* The merchant's old password is renewed through this login: a main
+ * user's full new login, or an old-login session. */
+gboolean           wc_login_session_renews_tablet_password (WcLoginSession    *self);
+
 /* The old login's password reset: a temporary password goes to the
  * merchant's registered contact (the demo portal's outbox). */
 void               wc_login_session_reset_old_password_async  (WcLoginSession      *self,
@@ -288,8 +305,13 @@ gboolean           wc_login_session_check_tablet_finish  (WcLoginSession      *s
 WcToken           *wc_login_session_pick_token         (GPtrArray           *tokens,
                                                         const char          *merchant_code,
                                                         const char          *user_id);
-/* The code to send at @unix_time: the current one, or the next one when
- * the current has fewer than WC_LOGIN_SESSION_MIN_SECONDS_LEFT left. */
+/* The time step whose code is sent at @unix_time with a @period: the
+ * current one, or the next one when the current has fewer than
+ * WC_LOGIN_SESSION_MIN_SECONDS_LEFT seconds left. The one rule that both
+ * the code and any wait for a fresh code follow. */
+gint64             wc_login_session_code_step          (gint64               unix_time,
+                                                        guint                period);
+/* The code to send at @unix_time: the code of wc_login_session_code_step(). */
 char              *wc_login_session_make_code          (WcToken             *token,
                                                         gint64               unix_time,
                                                         GError             **error);

@@ -276,6 +276,10 @@ test_next_code (Fixture       *f,
 
       g_assert_no_error (error);
       g_assert_cmpstr (sent, ==, left < WC_LOGIN_SESSION_MIN_SECONDS_LEFT ? next : now);
+      /* A wait for a fresh code follows the same rule (here it was off by
+       * one: at 3 s left it waited for a step whose code was not sent). */
+      g_assert_cmpint (wc_login_session_code_step (t, 30), ==,
+                       t / 30 + (left < WC_LOGIN_SESSION_MIN_SECONDS_LEFT ? 1 : 0));
     }
 }
 
@@ -430,6 +434,78 @@ test_users_cache (Fixture       *f,
   g_assert_false (lists_user (f, "tanaka"));
 }
 
+static gboolean
+has_details (Fixture *f)
+{
+  return wc_login_session_get_session_info (f->session) != NULL;
+}
+
+static gboolean
+old_password_current (Fixture *f)
+{
+  return wc_login_session_get_old_password_state (f->session) == WC_OLD_PASSWORD_CURRENT;
+}
+
+static gboolean
+check_tablet (Fixture     *f,
+              const char  *password,
+              GError     **error)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(WcSecret) secret = wc_secret_new_from_text (password);
+
+  wc_wait_init (&wait);
+  wc_login_session_check_tablet_async (f->session, MERCHANT, secret, NULL, wc_wait_done, &wait);
+  return wc_login_session_check_tablet_finish (f->session, wc_wait_result (&wait), error);
+}
+
+/* After the old login closed, the main user's new login renews the old
+ * (tablet) password; the model's state of it follows. */
+static void
+test_tablet_password (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) first = NULL;
+  g_autoptr(WcPortalLogin) full = NULL;
+  g_autoptr(WcSecret) wrong = wc_secret_new_from_text (FIRST_PASSWORD);
+  g_autoptr(WcSecret) proof = wc_secret_new_from_text (PASSWORD);
+  g_autoptr(WcSecret) tablet = wc_secret_new_from_text ("Tablet-pass-2026");
+
+  first = login (f, MERCHANT, FIRST_PASSWORD, WC_LOGIN_REMEMBER_LEAVE, &error);
+  g_assert_no_error (error);
+  g_assert_true (change_password (f, NULL, PASSWORD, &error));
+  set_up_key (f);
+  next_code_step (f);
+  full = relogin (f, &error);
+  g_assert_no_error (error);
+  g_assert_true (wc_login_session_renews_tablet_password (f->session));
+
+  /* The first old password: the tablet refuses it, the model says so. */
+  spin_until (has_details, f);
+  g_assert_cmpint (wc_login_session_get_old_password_state (f->session), ==, WC_OLD_PASSWORD_INITIAL);
+  g_assert_false (check_tablet (f, FIRST_PASSWORD, &error));
+  g_assert_cmpstr (wc_portal_error_get_code (error), ==, WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL);
+  g_clear_error (&error);
+
+  portal_admin (f, (const char * const[]) { "old-login", "close", "--at", "now", NULL });
+  /* The proof is the user's own login password. */
+  wc_wait_init (&wait);
+  wc_login_session_set_tablet_password_async (f->session, wrong, tablet, NULL, wc_wait_done, &wait);
+  g_assert_false (wc_login_session_set_tablet_password_finish (f->session, wc_wait_result (&wait), &error));
+  g_assert_cmpstr (wc_portal_error_get_code (error), ==, WC_PORTAL_CODE_CURRENT_PASSWORD_WRONG);
+  g_clear_error (&error);
+
+  wc_wait_init (&wait);
+  wc_login_session_set_tablet_password_async (f->session, proof, tablet, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_login_session_set_tablet_password_finish (f->session, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+  spin_until (old_password_current, f);
+  g_assert_true (check_tablet (f, "Tablet-pass-2026", &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,5 +521,6 @@ main (int   argc,
   g_test_add ("/login-session/status-after-maintenance", Fixture, NULL, fixture_setup,
               test_status_after_maintenance, fixture_teardown);
   g_test_add ("/login-session/users-cache", Fixture, NULL, fixture_setup, test_users_cache, fixture_teardown);
+  g_test_add ("/login-session/tablet-password", Fixture, NULL, fixture_setup, test_tablet_password, fixture_teardown);
   return g_test_run ();
 }
