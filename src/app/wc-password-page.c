@@ -18,6 +18,7 @@ struct _WcPasswordPage
   WcLoginSession *session;
   GCancellable *cancellable;
   gboolean busy;
+  gboolean tablet;              /* the old (tablet) password, from a new login */
   WcPasswordRules rules;
 
   /* Template children. */
@@ -50,6 +51,13 @@ struct _WcPasswordPage
 };
 
 G_DEFINE_FINAL_TYPE (WcPasswordPage, wc_password_page, ADW_TYPE_BIN)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void on_status_changed (WcLoginSession *session, GParamSpec *pspec, WcPasswordPage *self);
 
@@ -162,12 +170,20 @@ get_login (WcPasswordPage *self)
   return self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
 }
 
+/* The password changed is a user's new-login one (not the old one). */
 static gboolean
 is_new_login (WcPasswordPage *self)
 {
   WcPortalLogin *login = get_login (self);
 
-  return login == NULL || login->method == WC_PORTAL_LOGIN_METHOD_NEW;
+  return !self->tablet && (login == NULL || login->method == WC_PORTAL_LOGIN_METHOD_NEW);
+}
+
+/* The current password is not asked for: the login just gave it. */
+static gboolean
+knows_current (WcPasswordPage *self)
+{
+  return !self->tablet && self->session != NULL && wc_login_session_has_login_password (self->session);
 }
 
 /* What the new password must not be: the user ID, or for the old
@@ -264,7 +280,7 @@ static void
 update_actions (WcPasswordPage *self)
 {
   const char *current = gtk_editable_get_text (GTK_EDITABLE (self->current_entry));
-  gboolean known = self->session != NULL && wc_login_session_has_login_password (self->session);
+  gboolean known = knows_current (self);
   gboolean ready = !self->busy
                    && get_login (self) != NULL
                    && (known || *current != '\0')
@@ -283,7 +299,9 @@ update_rules (WcPasswordPage *self)
   const char *current = gtk_editable_get_text (GTK_EDITABLE (self->current_entry));
   gboolean repeat_typed = *repeat != '\0';
 
-  self->rules = wc_password_check (new_password, repeat, current, get_forbidden_name (self),
+  /* For the tablet, the current entry holds the login password, which the
+   * old password may equal. */
+  self->rules = wc_password_check (new_password, repeat, self->tablet ? "" : current, get_forbidden_name (self),
                                    get_min_length (self), get_max_length (self));
 
   show_rule (self->length_icon, self->rules & WC_PASSWORD_RULE_MIN_LENGTH);
@@ -429,11 +447,13 @@ on_password_changed (GObject      *source,
   g_autofree char *text = NULL;
 
   /* Cancelled means the page is gone or started over: touch nothing. */
-  if (!wc_login_session_change_password_finish (session, result, &error)
+  if (!(g_task_get_source_tag (G_TASK (result)) == wc_login_session_set_tablet_password_async
+        ? wc_login_session_set_tablet_password_finish (session, result, &error)
+        : wc_login_session_change_password_finish (session, result, &error))
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-
   self = WC_PASSWORD_PAGE (user_data);
+
   set_busy (self, FALSE);
 
   if (error != NULL)
@@ -450,6 +470,7 @@ on_password_changed (GObject      *source,
   hide_error (self);
   /* The session lifted the restriction; the window follows the login. */
   wc_ui_show_toast (GTK_WIDGET (self), _("Password changed"));
+  g_signal_emit (self, signals[CHANGED], 0);
 }
 
 static void
@@ -466,14 +487,18 @@ change_action (GtkWidget  *widget,
     return;
 
   /* Right after the login the session still knows the current one. */
-  if (!wc_login_session_has_login_password (self->session))
+  if (!knows_current (self))
     current = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->current_entry)));
   new_password = wc_secret_new_from_text (gtk_editable_get_text (GTK_EDITABLE (self->new_entry)));
 
   hide_error (self);
   set_busy (self, TRUE);
-  wc_login_session_change_password_async (self->session, current, new_password,
-                                          self->cancellable, on_password_changed, self);
+  if (self->tablet)
+    wc_login_session_set_tablet_password_async (self->session, current, new_password,
+                                                self->cancellable, on_password_changed, self);
+  else
+    wc_login_session_change_password_async (self->session, current, new_password,
+                                            self->cancellable, on_password_changed, self);
 }
 
 /* Logging out instead. */
@@ -589,6 +614,10 @@ wc_password_page_class_init (WcPasswordPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_new_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
+  /* The portal took the new password. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                   NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_install_action (widget_class, "password.change", NULL, change_action);
   gtk_widget_class_install_action (widget_class, "password.logout", NULL, logout_action);
 }
@@ -609,16 +638,14 @@ wc_password_page_new (void)
   return g_object_new (WC_TYPE_PASSWORD_PAGE, NULL);
 }
 
-void
-wc_password_page_start (WcPasswordPage *self,
-                        WcLoginSession *session,
-                        const char     *reason)
+static void
+start (WcPasswordPage *self,
+       WcLoginSession *session,
+       gboolean        tablet,
+       const char     *reason)
 {
   WcPortalLogin *login;
   gboolean new_login;
-
-  g_return_if_fail (WC_IS_PASSWORD_PAGE (self));
-  g_return_if_fail (session == NULL || WC_IS_LOGIN_SESSION (session));
 
   /* The window starts the page again on every change of the login; a
    * change on its way for the same session must not be lost to that. */
@@ -639,20 +666,26 @@ wc_password_page_start (WcPasswordPage *self,
     }
 
   set_session (self, session);
+  self->tablet = tablet;
   login = get_login (self);
   new_login = is_new_login (self);
 
   gtk_label_set_text (self->reason_label, reason != NULL ? reason : "");
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL && *reason != '\0');
   gtk_label_set_text (self->title_label,
-                      new_login ? _("Choose a New Password") : _("Choose a New Old-Login Password"));
+                      tablet ? _("New Password for the Tablet")
+                      : new_login ? _("Choose a New Password") : _("Choose a New Old-Login Password"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->current_entry),
+                                 tablet ? _("Your login password") : _("Current password"));
   gtk_label_set_text (self->merchant_label,
                       login != NULL && login->user != NULL ? login->user->merchant_code : "");
   gtk_label_set_text (self->user_label,
                       login != NULL && login->user != NULL ? login->user->user_id : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->user_row), new_login);
+  gtk_widget_set_visible (GTK_WIDGET (self->user_row), new_login || tablet);
   adw_preferences_group_set_description (self->account_group,
-                                         new_login
+                                         tablet
+                                         ? _("This sets the old password, which the tablet (iPad) login uses. Confirm it with the password you logged in with; that one stays as it is.")
+                                         : new_login
                                          ? _("This changes the password of the new login for this user. The old-login password stays as it is.")
                                          : _("This changes the old-login password, which the tablet (iPad) login also uses. The new-login password stays as it is."));
 
@@ -660,10 +693,9 @@ wc_password_page_start (WcPasswordPage *self,
   hide_error (self);
   reset_history_note (self);
   /* Not asked again when the login just gave it. */
-  gtk_widget_set_visible (GTK_WIDGET (self->current_entry),
-                          session == NULL || !wc_login_session_has_login_password (session));
+  gtk_widget_set_visible (GTK_WIDGET (self->current_entry), !knows_current (self));
   gtk_widget_set_visible (GTK_WIDGET (self->current_row),
-                          gtk_widget_get_visible (GTK_WIDGET (self->current_entry)));
+                          gtk_widget_get_visible (GTK_WIDGET (self->current_entry)) && !tablet);
   set_busy (self, FALSE);
   update_policy_texts (self);
   update_rules (self);
@@ -671,6 +703,26 @@ wc_password_page_start (WcPasswordPage *self,
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_visible (GTK_WIDGET (self->current_entry))
                                        ? self->current_entry : self->new_entry));
+}
+
+void
+wc_password_page_start (WcPasswordPage *self,
+                        WcLoginSession *session,
+                        const char     *reason)
+{
+  g_return_if_fail (WC_IS_PASSWORD_PAGE (self));
+  g_return_if_fail (session == NULL || WC_IS_LOGIN_SESSION (session));
+  start (self, session, FALSE, reason);
+}
+
+void
+wc_password_page_start_tablet (WcPasswordPage *self,
+                               WcLoginSession *session,
+                               const char     *reason)
+{
+  g_return_if_fail (WC_IS_PASSWORD_PAGE (self));
+  g_return_if_fail (WC_IS_LOGIN_SESSION (session));
+  start (self, session, TRUE, reason);
 }
 
 WcPasswordRules

@@ -39,6 +39,12 @@ void             wc_password_page_start     (WcPasswordPage *self,
                                              WcLoginSession *session,
                                              const char     *reason);
 /* Which rules the typed passwords meet right now. */
+/* The same form for the merchant's old (tablet) password, set from a main
+ * user's full new login and confirmed with the user's own login password;
+ * "changed" is emitted when the portal took it. */
+void             wc_password_page_start_tablet (WcPasswordPage *self,
+                                                WcLoginSession *session,
+                                                const char     *reason);
 WcPasswordRules  wc_password_page_get_rules (WcPasswordPage *self);
 /* Whether a change is on its way to the portal. */
 gboolean         wc_password_page_is_busy   (WcPasswordPage *self);

@@ -99,9 +99,7 @@ describe_age (guint days)
 static gboolean
 renewal_is_here (WcSessionPage *self)
 {
-  WcPortalLogin *login = get_login (self);
-
-  return login != NULL && login->method == WC_PORTAL_LOGIN_METHOD_LEGACY;
+  return self->session != NULL && wc_login_session_renews_tablet_password (self->session);
 }
 
 /* The idle countdown. */
@@ -236,9 +234,10 @@ update_tablet_care (WcSessionPage             *self,
     self->tablet_check_id = g_timeout_add_seconds (60 * 60, on_tablet_check, self);
 }
 
-/* The way to the old login's password change: in an old-login session,
- * the password form right here; otherwise log out, and the window's
- * login page shows the old login. */
+/* The way to the old password's change: in an old-login session or a
+ * main user's full new login, the password form right here (the new login
+ * sets it with POST /tablet/password, also after the old login closed);
+ * otherwise log out, and the window's login page shows the old login. */
 
 static void
 on_tablet_dialog_login_changed (WcLoginSession *session,
@@ -268,6 +267,25 @@ on_tablet_dialog_destroyed (WcSessionPage *self)
 }
 
 static void
+on_tablet_password_set (WcPasswordPage *page,
+                        WcSessionPage  *self)
+{
+  WcPortalLogin *login = get_login (self);
+
+  if (self->tablet_dialog == NULL)
+    return;
+  if (login != NULL && login->user != NULL)
+    {
+      wc_tablet_care_record_change (ensure_tablet_care (self), login->user->merchant_code,
+                                    wc_login_session_now (self->session));
+      wc_tablet_care_save_async (self->tablet_care, self->cancellable, on_tablet_care_saved, NULL);
+    }
+  gtk_window_destroy (self->tablet_dialog);
+  check_tablet_reminder (self);
+  wc_ui_show_toast (GTK_WIDGET (self), _("The old password is changed. Use the new one on the tablet too."));
+}
+
+static void
 show_legacy_password_change (WcSessionPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
@@ -284,11 +302,20 @@ show_legacy_password_change (WcSessionPage *self)
   gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
   adw_window_set_content (ADW_WINDOW (dialog), box);
-  wc_password_page_start (page, self->session,
-                          _("The tablet (iPad) login uses the old password. Choose a new one; then use it on the tablet too."));
   self->tablet_dialog = GTK_WINDOW (dialog);
   g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (on_tablet_dialog_destroyed), self);
-  g_signal_connect (self->session, "notify::login", G_CALLBACK (on_tablet_dialog_login_changed), self);
+  if (get_login (self)->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
+    {
+      wc_password_page_start (page, self->session,
+                              _("The tablet (iPad) login uses the old password. Choose a new one; then use it on the tablet too."));
+      g_signal_connect (self->session, "notify::login", G_CALLBACK (on_tablet_dialog_login_changed), self);
+    }
+  else
+    {
+      wc_password_page_start_tablet (page, self->session,
+                                     _("The tablet (iPad) login uses the old password. Choose a new one; then use it on the tablet too."));
+      g_signal_connect (page, "changed", G_CALLBACK (on_tablet_password_set), self);
+    }
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -325,7 +352,7 @@ renew_tablet_password_action (GtkWidget  *widget,
 
   if (login == NULL)
     return;
-  if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
+  if (renewal_is_here (self))
     {
       if (self->tablet_dialog == NULL)
         show_legacy_password_change (self);
@@ -378,7 +405,9 @@ on_tablet_checked (GObject      *source,
     }
   if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL) == 0)
     {
-      explain_tablet_refusal (self, _("The tablet (iPad) login is refused with error T042000006: the old password is still the first (or a reset) password, which must be changed before the tablet works. Change it through the old login; the tablet then logs in with the new one."));
+      explain_tablet_refusal (self, renewal_is_here (self)
+                              ? _("The tablet (iPad) login is refused with error T042000006: the old password is still the first (or a reset) password, which must be changed before the tablet works. Set a new one with “Change the Old Password”; the tablet then logs in with the new one.")
+                              : _("The tablet (iPad) login is refused with error T042000006: the old password is still the first (or a reset) password, which must be changed before the tablet works. Change it through the old login; the tablet then logs in with the new one."));
       return;
     }
   text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
@@ -496,7 +525,12 @@ update_next_action (WcSessionPage *self)
   gtk_label_set_text (self->restricted_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), text != NULL);
   if (button != NULL)
-    gtk_button_set_label (self->next_button, button);
+    {
+      gtk_button_set_label (self->next_button, button);
+      /* GTK 4.8 names the button by its raw label as well ("_Set Up…"):
+       * its label child names it already. */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), button != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next", button != NULL);
 }

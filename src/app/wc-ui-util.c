@@ -19,6 +19,31 @@ find_descendant (GtkWidget *root,
   return NULL;
 }
 
+/* libadwaita 1.2 leaves a toast's close button without a name (a screen
+ * reader says "GtkImage"): name every such button the overlay shows. */
+static void
+name_toast_buttons (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL
+          && g_strcmp0 (G_OBJECT_TYPE_NAME (gtk_widget_get_parent (child)), "AdwToastWidget") == 0)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        _("Close the message"), -1);
+      name_toast_buttons (child);
+    }
+}
+
+static gboolean
+name_toast_buttons_later (gpointer user_data)
+{
+  GtkWidget *overlay = user_data;
+
+  name_toast_buttons (overlay);
+  return G_SOURCE_REMOVE;
+}
+
 void
 wc_ui_show_toast_full (GtkWidget  *widget,
                        const char *text,
@@ -44,6 +69,10 @@ wc_ui_show_toast_full (GtkWidget  *widget,
   if (timeout == 0)
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  name_toast_buttons (overlay);
+  /* A toast that waited for the one before is shown later. */
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (name_toast_buttons_later), overlay,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
 }
 
 void

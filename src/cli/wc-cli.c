@@ -706,10 +706,10 @@ cmd_tablet_check (int    argc,
       code = wc_portal_error_get_code (error);
       if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_EXPIRED) == 0)
         return fail (WC_CLI_EXIT_REFUSED,
-                     _("The old password is more than 90 days old, so the tablet (iPad) login is refused (T042000005). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works again."));
+                     _("The old password is more than 90 days old, so the tablet (iPad) login is refused (T042000005). Change it in Web Collect Login: “Change the Old Password” after the main user's new login, or through the old login while it is open. Then the tablet login works again."));
       if (g_strcmp0 (code, WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL) == 0)
         return fail (WC_CLI_EXIT_REFUSED,
-                     _("The old password is a first or temporary password, so the tablet (iPad) login is refused (T042000006). Change it through the old login in Web Collect Login (or the admin screen), then the tablet login works."));
+                     _("The old password is a first or temporary password, so the tablet (iPad) login is refused (T042000006). Change it in Web Collect Login: “Change the Old Password” after the main user's new login, or through the old login while it is open. Then the tablet login works."));
 
       /* TRANSLATORS: the portal's message, then its ten-character code. */
       message = g_strdup_printf (_("%s (%s)"), error->message, code != NULL ? code : "");

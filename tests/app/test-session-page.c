@@ -94,7 +94,7 @@ shown_countdown (Fixture *f)
 static gint64
 seconds_to_deadline (Fixture *f)
 {
-  gint64 deadline = wc_portal_client_get_idle_deadline (wc_login_session_get_client (f->session));
+  gint64 deadline = wc_login_session_get_idle_deadline (f->session);
 
   g_assert_cmpint (deadline, >, 0);
   return deadline - g_get_real_time () / G_USEC_PER_SEC;
@@ -174,14 +174,16 @@ test_countdown (void)
 
   first = shown_countdown (&f);
   g_assert_cmpint (first, >, 0);
-  g_assert_cmpint (ABS (first - seconds_to_deadline (&f)), <=, 2);
+  /* The label changes once a second; on a loaded sanitizer run its tick
+   * may come late by another second. */
+  g_assert_cmpint (ABS (first - seconds_to_deadline (&f)), <=, 3);
   /* 15 minutes at most. */
   g_assert_cmpint (first, <=, 15 * 60);
 
   app_test_spin (2200);
   later = shown_countdown (&f);
   g_assert_cmpint (later, <, first);
-  g_assert_cmpint (ABS (later - seconds_to_deadline (&f)), <=, 2);
+  g_assert_cmpint (ABS (later - seconds_to_deadline (&f)), <=, 3);
 
   fixture_teardown (&f);
 }

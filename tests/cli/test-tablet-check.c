@@ -125,7 +125,7 @@ test_tablet_check (void)
   g_assert_cmpint (r.status, ==, 7);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_nonnull (strstr (r.err, "The old password is more than 90 days old, so the tablet (iPad) login is refused (T042000005)."));
-  g_assert_nonnull (strstr (r.err, "Change it through the old login"));
+  g_assert_nonnull (strstr (r.err, "“Change the Old Password” after the main user's new login, or through the old login while it is open"));
   result_clear (&r);
 
   /* The renewal through the old login. */
