@@ -25,6 +25,7 @@ struct _WcLoginPage
   gboolean logging_in;
   gboolean status_failed;       /* the notice says the status could not be had */
   gboolean status_waiting;      /* a status asked for has not come yet */
+  guint key_check_source;       /* the merchant code changed: look for its key */
   guint retry_source;
 
   GtkLabel *title_label;
@@ -143,11 +144,15 @@ mark_field (WcLoginPage *self,
     }
 }
 
+static void schedule_switch_check (WcLoginPage *self);
+
 static void
 on_row_changed (GtkEditable *row,
                 WcLoginPage *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  if (row == GTK_EDITABLE (self->merchant_row))
+    schedule_switch_check (self);
   /* A changed form is no longer the one a maintenance retry would send. */
   g_clear_handle_id (&self->retry_source, g_source_remove);
 }
@@ -568,11 +573,59 @@ update_migrate_link (WcLoginPage *self)
   if (step == 0)
     {
       gtk_button_set_label (self->migrate_link, _("Switch to the new login"));
+      schedule_switch_check (self);
       return;
     }
   /* Translators: "step 2 of 4". */
   label = g_strdup_printf (_("Resume switching to the new login (step %u of %u)"), step, WC_MIGRATION_WIZARD_STEPS);
   gtk_button_set_label (self->migrate_link, label);
+  schedule_switch_check (self);
+}
+
+/* Once the built-in authenticator holds the main user's active key, the
+ * switch is done and no longer offered; the users page re-issues keys. */
+static void
+on_key_checked (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean has_key = wc_login_session_has_key_finish (WC_LOGIN_SESSION (source), result, &error);
+  WcLoginPage *self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_LOGIN_PAGE (user_data);
+  /* A keyring that cannot be read leaves the offer as it is. */
+  if (error == NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->migrate_link),
+                            !has_key || (self->settings != NULL && wc_settings_get_migration_step (self->settings) > 0));
+}
+
+static gboolean
+check_switch_done (gpointer user_data)
+{
+  WcLoginPage *self = user_data;
+  g_autofree char *merchant = NULL;
+
+  self->key_check_source = 0;
+  if (self->session == NULL)
+    return G_SOURCE_REMOVE;
+  merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->merchant_row))));
+  if (*merchant == '\0')
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->migrate_link), TRUE);
+      return G_SOURCE_REMOVE;
+    }
+  wc_login_session_has_key_async (self->session, merchant, merchant, self->cancellable, on_key_checked, self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_switch_check (WcLoginPage *self)
+{
+  g_clear_handle_id (&self->key_check_source, g_source_remove);
+  self->key_check_source = g_timeout_add (300, check_switch_done, self);
 }
 
 static void
@@ -649,11 +702,13 @@ wc_login_page_set_session (WcLoginPage    *self,
     return;
 
   g_signal_connect (session, "notify::status", G_CALLBACK (on_status_changed), self);
+  g_signal_connect_swapped (session, "notify::login", G_CALLBACK (schedule_switch_check), self);
   g_signal_connect (session, "status-failed", G_CALLBACK (on_status_failed), self);
   /* Each start shows the new login again: the old one is per run. */
   wc_login_page_set_legacy (self, FALSE);
   show_status (self);
   refresh_status (self);
+  schedule_switch_check (self);
 }
 
 static void
@@ -728,6 +783,7 @@ wc_login_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->key_check_source, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->session);

@@ -59,9 +59,9 @@ struct _WcMigrationWizard
   gboolean login_busy;
   gboolean users_busy;
   gboolean relogin_tried;
+  gboolean next_after_create;   /* Next asked to create the forms first */
   GtkWidget *current_form;      /* the user being created */
   GString *users_errors;
-  guint forms_made;
 
   /* Template children. */
   AdwWindowTitle *window_title;
@@ -351,15 +351,71 @@ show_step (WcMigrationWizard *self,
   update_actions (self);
 }
 
+static guint filled_forms (WcMigrationWizard *self);
+static void discard_filled_forms (WcMigrationWizard *self);
+
+static void
+on_unsaved_users_response (AdwMessageDialog  *dialog,
+                           const char        *response,
+                           WcMigrationWizard *self)
+{
+  if (g_strcmp0 (response, "create") == 0)
+    {
+      self->next_after_create = TRUE;
+      gtk_widget_activate_action (GTK_WIDGET (self), "wizard.create-users", NULL);
+    }
+  else if (g_strcmp0 (response, "discard") == 0)
+    {
+      discard_filled_forms (self);
+      show_step (self, self->step + 1);
+    }
+}
+
+/* Users filled in but not created: create them, discard them, or go
+ * back to the forms. Never lost without a word. */
+static void
+ask_about_unsaved_users (WcMigrationWizard *self,
+                         guint              count)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Create the Users You Entered?"), NULL);
+
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  g_dngettext (GETTEXT_PACKAGE,
+                                               "%u user is filled in but not created yet.",
+                                               "%u users are filled in but not created yet.", count),
+                                  count);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "back", _("_Go Back"),
+                                    "discard", _("_Discard"),
+                                    "create", _("C_reate and Go On"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "create", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "create");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "back");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_unsaved_users_response), self, 0);
+  /* The response buttons say their labels without the mnemonic marks. */
+  wc_ui_name_controls (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   WcMigrationWizard *self = WC_MIGRATION_WIZARD (widget);
+  guint filled;
 
-  if (self->step < WC_MIGRATION_WIZARD_STEPS)
-    show_step (self, self->step + 1);
+  if (self->step >= WC_MIGRATION_WIZARD_STEPS)
+    return;
+  filled = self->step == 3 && gtk_widget_get_visible (self->users_box) ? filled_forms (self) : 0;
+  if (filled > 0)
+    {
+      ask_about_unsaved_users (self, filled);
+      return;
+    }
+  show_step (self, self->step + 1);
 }
 
 static void
@@ -685,18 +741,50 @@ on_sign_in_activated (WcMigrationWizard *self)
 
 /* Step 3: child users. */
 
+/* "New User 1", "New User 2"…, in the order shown. */
+static void
+renumber_forms (GtkBox *forms)
+{
+  guint number = 0;
+
+  for (GtkWidget *group = gtk_widget_get_first_child (GTK_WIDGET (forms)); group != NULL;
+       group = gtk_widget_get_next_sibling (group))
+    {
+      GtkWidget *remove = g_object_get_data (G_OBJECT (group), "remove-button");
+      g_autofree char *title = g_strdup_printf (_("New User %u"), ++number);
+      /* Translators: "Remove New User 2". */
+      g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), title);
+
+      adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+      gtk_widget_set_tooltip_text (remove, remove_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
+    }
+}
+
+/* A form that is not wanted goes, filled in or not. */
+static void
+remove_user_form (GtkWidget *group)
+{
+  GtkWidget *box = gtk_widget_get_parent (group);
+
+  /* Not while the forms are being created (they are insensitive then). */
+  if (!GTK_IS_BOX (box) || !gtk_widget_is_sensitive (group))
+    return;
+  gtk_box_remove (GTK_BOX (box), group);
+  renumber_forms (GTK_BOX (box));
+}
+
 static GtkWidget *
 add_user_form (WcMigrationWizard *self)
 {
   const char *roles[] = { _("General"), _("Shipping"), NULL };
   g_autoptr(GtkStringList) model = gtk_string_list_new (roles);
-  g_autofree char *title = g_strdup_printf (_("New User %u"), ++self->forms_made);
   GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *user_row = adw_entry_row_new ();
   GtkWidget *name_row = adw_entry_row_new ();
   GtkWidget *role_row = adw_combo_row_new ();
+  GtkWidget *remove;
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (user_row), _("User ID"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (name_row), _("Display name"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (role_row), _("Role"));
@@ -704,10 +792,17 @@ add_user_form (WcMigrationWizard *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), user_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), name_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), role_row);
+  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
+  g_object_set_data (G_OBJECT (group), "remove-button", remove);
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
+  g_signal_connect_swapped (remove, "clicked", G_CALLBACK (remove_user_form), group);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), remove);
   g_object_set_data (G_OBJECT (group), "user-row", user_row);
   g_object_set_data (G_OBJECT (group), "name-row", name_row);
   g_object_set_data (G_OBJECT (group), "role-row", role_row);
   gtk_box_append (self->user_forms, group);
+  renumber_forms (self->user_forms);
   wc_ui_name_controls (group);
   return group;
 }
@@ -758,11 +853,18 @@ add_created_row (WcMigrationWizard     *self,
   g_autofree char *title = NULL;
   g_autofree char *copy_label = NULL;
 
+  GtkWidget *password = gtk_label_new (wc_secret_get_text (created->initial_password));
+
   /* Translators: user ID, display name, role. */
   title = g_strdup_printf (_("%s (%s, %s)"), user_id, name, role_label (role));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), wc_secret_get_text (created->initial_password));
-  gtk_widget_add_css_class (row, "monospace-subtitle");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Large, monospace and selectable, as the reset dialog shows it. */
+  gtk_label_set_selectable (GTK_LABEL (password), TRUE);
+  gtk_widget_add_css_class (password, "title-3");
+  gtk_widget_add_css_class (password, "monospace");
+  gtk_widget_set_valign (password, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), password);
 
   copy_label = g_strdup_printf (_("Copy the initial password of %s"), user_id);
   gtk_widget_set_tooltip_text (button, _("Copy Initial Password"));
@@ -826,9 +928,38 @@ on_user_created (GObject      *source,
     {
       add_created_row (self, created, user_id, form_role (form));
       gtk_box_remove (self->user_forms, form);
+      renumber_forms (self->user_forms);
     }
   g_object_unref (form);
   create_next_user (self);
+}
+
+static guint
+filled_forms (WcMigrationWizard *self)
+{
+  guint count = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->user_forms));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (*form_text (child, "user-row") != '\0')
+      count++;
+  return count;
+}
+
+static void
+discard_filled_forms (WcMigrationWizard *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->user_forms));
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+
+      if (*form_text (child, "user-row") != '\0')
+        gtk_box_remove (self->user_forms, child);
+      child = next;
+    }
+  renumber_forms (self->user_forms);
 }
 
 static void
@@ -850,15 +981,23 @@ create_next_user (WcMigrationWizard *self)
   if (form == NULL)
     {
       self->users_busy = FALSE;
+      wc_ui_set_sensitive (GTK_WIDGET (self->user_forms), TRUE);
       wc_ui_set_spinning (self->users_spinner, FALSE);
       gtk_label_set_text (self->users_status_label, "");
       for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->user_forms));
            child != NULL; child = gtk_widget_get_next_sibling (child))
         g_object_set_data (G_OBJECT (child), "tried", NULL);
       show_label (self->users_error_label, self->users_errors->str);
+      if (self->next_after_create && self->users_errors->len == 0)
+        {
+          self->next_after_create = FALSE;
+          update_actions (self);
+          show_step (self, self->step + 1);
+          return;
+        }
+      self->next_after_create = FALSE;
       if (gtk_widget_get_first_child (GTK_WIDGET (self->user_forms)) == NULL)
         {
-          self->forms_made = 0;
           add_user_form (self);
         }
       update_actions (self);
@@ -899,6 +1038,7 @@ create_users_action (GtkWidget  *widget,
   g_string_truncate (self->users_errors, 0);
   show_label (self->users_error_label, NULL);
   self->users_busy = TRUE;
+  wc_ui_set_sensitive (GTK_WIDGET (self->user_forms), FALSE);
   wc_ui_set_spinning (self->users_spinner, TRUE);
   update_actions (self);
   create_next_user (self);

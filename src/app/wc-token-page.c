@@ -590,6 +590,8 @@ show_rename_dialog (WcTokenPage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_rename_response), rename,
                          rename_data_free, 0);
+  /* The response buttons say their labels without the mnemonic marks. */
+  wc_ui_name_controls (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -613,6 +615,8 @@ show_remove_dialog (WcTokenPage *self,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "token", g_object_ref (token), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
+  /* The response buttons say their labels without the mnemonic marks. */
+  wc_ui_name_controls (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -564,6 +564,8 @@ confirm (WcUsersPage   *self,
   g_object_set_data_full (G_OBJECT (dialog), "user-id", g_strdup (user_id), g_free);
   g_object_set_data (G_OBJECT (dialog), "func", func);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
+  /* The response buttons say their labels without the mnemonic marks. */
+  wc_ui_name_controls (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -833,6 +835,8 @@ show_key_failure (WcUsersPage  *self,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "retry");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_key_retry_response), self, 0);
+  /* The response buttons say their labels without the mnemonic marks. */
+  wc_ui_name_controls (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -23,6 +23,7 @@ struct _WcLoginSession
   WcPortalStatus *status;
   gboolean status_pending;
   guint status_source;          /* the watch's timer, while watched */
+  guint status_interval;        /* seconds; WC_LOGIN_SESSION_STATUS_INTERVAL */
 
   WcPortalLogin *login;
   /* The password of the current login while it must still change it,
@@ -43,6 +44,10 @@ enum {
 };
 
 extern GParamSpec *wc_login_session_properties[WC_LOGIN_SESSION_N_PROPS];
+
+/* The watch's interval, for tests that cannot wait a minute. */
+void wc_login_session_set_status_interval (WcLoginSession *self,
+                                           guint           seconds);
 
 /* An answer that may mean the portal's state changed (closure,
  * maintenance, an ended session) asks for the status again. */

@@ -174,6 +174,7 @@ static void
 wc_login_session_init (WcLoginSession *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->status_interval = WC_LOGIN_SESSION_STATUS_INTERVAL;
 }
 
 WcLoginSession *
@@ -495,8 +496,23 @@ wc_login_session_set_watched (WcLoginSession *self,
       g_clear_handle_id (&self->status_source, g_source_remove);
       return;
     }
-  self->status_source = g_timeout_add_seconds (WC_LOGIN_SESSION_STATUS_INTERVAL, on_status_interval, self);
+  self->status_source = g_timeout_add_seconds (self->status_interval, on_status_interval, self);
   wc_login_session_refresh_status (self);
+}
+
+void
+wc_login_session_set_status_interval (WcLoginSession *self,
+                                      guint           seconds)
+{
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (seconds > 0);
+
+  self->status_interval = seconds;
+  if (self->status_source != 0)
+    {
+      wc_login_session_set_watched (self, FALSE);
+      wc_login_session_set_watched (self, TRUE);
+    }
 }
 
 /* Choosing the code. */
@@ -542,6 +558,56 @@ wc_login_session_pick_token (GPtrArray  *tokens,
         }
     }
   return superseded != NULL ? superseded : pending;
+}
+
+static void
+on_tokens_for_key (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr(GPtrArray) tokens = wc_token_store_list_finish (WC_TOKEN_STORE (source), result, &error);
+  const char *merchant_code = g_object_get_data (G_OBJECT (task), "merchant-code");
+  const char *user_id = g_object_get_data (G_OBJECT (task), "user-id");
+  WcToken *token;
+
+  if (tokens == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  token = wc_login_session_pick_token (tokens, merchant_code, user_id);
+  g_task_return_boolean (task, token != NULL && wc_token_get_state (token) == WC_TOKEN_STATE_ACTIVE);
+}
+
+void
+wc_login_session_has_key_async (WcLoginSession      *self,
+                                const char          *merchant_code,
+                                const char          *user_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (merchant_code != NULL && user_id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_login_session_has_key_async);
+  g_object_set_data_full (G_OBJECT (task), "merchant-code", g_strdup (merchant_code), g_free);
+  g_object_set_data_full (G_OBJECT (task), "user-id", g_strdup (user_id), g_free);
+  wc_token_store_list_async (self->tokens, cancellable, on_tokens_for_key, task);
+}
+
+gboolean
+wc_login_session_has_key_finish (WcLoginSession  *self,
+                                 GAsyncResult    *result,
+                                 GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gint64

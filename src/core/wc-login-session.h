@@ -300,6 +300,19 @@ gboolean           wc_login_session_check_tablet_finish  (WcLoginSession      *s
                                                           GAsyncResult        *result,
                                                           GError             **error);
 
+/* Whether the built-in authenticator holds an active key of this user of
+ * this merchant: for the main user (@user_id the merchant code), the
+ * switch to the new login is done. */
+void               wc_login_session_has_key_async      (WcLoginSession      *self,
+                                                        const char          *merchant_code,
+                                                        const char          *user_id,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+gboolean           wc_login_session_has_key_finish     (WcLoginSession      *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+
 /* The token of the built-in authenticator that belongs to this user of
  * this merchant (account "USER@MERCHANT"), or NULL. */
 WcToken           *wc_login_session_pick_token         (GPtrArray           *tokens,

@@ -130,15 +130,36 @@ def journey(app, window):
         d.key("Down")
         d.key("Return")
         time.sleep(0.5)
+    # A third, filled in and then removed again.
+    pressed(wizard, "_Add Another User", "a third user can be added")
+    time.sleep(0.5)
+    forms = [node for node, _ in d.walk(wizard) if node.getRole() in d.TEXTS
+             and d.label_of(node) == T("User ID") and d.on_screen(node)]
+    if len(forms) == 3:
+        forms[2].queryEditableText().setTextContents("yamada")
+    remove = T("Remove %s") % (T("New User %u") % 3)
+    check(d.press(wizard, remove), "a user form can be removed")
+    check(d.wait_for(lambda: len([node for node, _ in d.walk(wizard) if node.getRole() in d.TEXTS
+                                  and d.label_of(node) == T("User ID") and d.on_screen(node)]) == 2, 10),
+          "the removed form is gone")
     shot("5-users", wizard)
-    pressed(wizard, "_Create Users", "Create Users")
+
+    # Next with users filled in but not created asks first.
+    pressed(wizard, "_Next", "Next with users not created yet")
+    question = d.wait_for(lambda: next((w for w in d.windows(app) if d.shows(w, T("Create the Users You Entered?"))), None), 20)
+    if check(question is not None, "Next asks what to do with the users not created yet"):
+        shot("6-question", question)
+        pressed(question, "C_reate and Go On", "they are created, and the switch goes on")
+    check(d.wait_for(lambda: d.shows(wizard, T("First New Login")), 60), "the last step follows once they are created")
+    pressed(wizard, "_Back", "Back shows the users again")
     check(d.wait_for(lambda: d.shows(wizard, "tanaka") and d.shows(wizard, "sato")
-                     and d.shows(wizard, T("Initial Passwords")), 60), "both users are created, with initial passwords")
-    shot("6-created", wizard)
+                     and d.shows(wizard, T("Initial Passwords")), 30), "both users are created, with initial passwords")
+    check(not d.shows(wizard, "yamada"), "the removed user was not created")
+    shot("7-created", wizard)
     pressed(wizard, "_Next", "Next goes on to the first new login")
 
     # 5. The first new login: one click.
-    shot("7-final", wizard)
+    shot("8-final", wizard)
     pressed(wizard, "_Log In", "one click logs in with the new login")
     check(d.wait_for(lambda: wizard_of_gone(app), 60), "the switch closes when done")
 
@@ -148,12 +169,20 @@ def journey(app, window):
           "the users list shows both users at once")
     check(d.wait_for(lambda: d.shows(window, T("Shipping")), 10), "the shipping role is shown")
     check(not d.find(window, d.BUTTONS, button("_Set Up the One-Time Password Key")), "no next action is left")
-    shot("8-logged-in", window)
+    shot("9-logged-in", window)
     check(d.press(window, T("Authenticator")), "the Authenticator tab")
     code = d.wait_for(lambda: next((n for n in d.names(window) if f"{MERCHANT}@{MERCHANT}" in n
                                     and any(c.isdigit() for c in n)), None), 20)
     check(code, f"the authenticator holds the key ({code!r})")
-    shot("9-authenticator", window)
+    shot("10-authenticator", window)
+
+    # Logged out, the switch is no longer offered: it is done.
+    check(d.press(window, T("Login")), "back to the Login tab")
+    pressed(window, "_Log Out", "Log Out")
+    check(d.wait_for(lambda: d.find(window, d.BUTTONS, button("_Log In")), 20), "the login page is back")
+    time.sleep(1)
+    check(not d.find(window, d.BUTTONS, T("Switch to the new login")), "the finished switch is no longer offered")
+    shot("11-logged-out", window)
 
 
 def wizard_of_gone(app):

@@ -198,14 +198,35 @@ finish (PortalFixture     *portal,
   g_assert_cmpuint (wc_settings_get_migration_step (wc_application_get_settings (app)), ==, 0);
 }
 
+static GtkWidget *
+find_monospace_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "monospace"))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_monospace_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static char *
 shown_initial_password (WcMigrationWizard *wizard,
                         const char        *user_id)
 {
   GtkWidget *row = app_test_find_shown (GTK_WIDGET (wizard), ADW_TYPE_ACTION_ROW, user_id);
+  GtkWidget *label;
 
   g_assert_nonnull (row);
-  return g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  /* Shown large and monospace, selectable, beside its copy button. */
+  label = find_monospace_label (row);
+  g_assert_nonnull (label);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  return g_strdup (gtk_label_get_text (GTK_LABEL (label)));
 }
 
 static void

@@ -17,7 +17,7 @@
 #include "store-test-util.h"
 #include "wc-enrollment.h"
 #include "wc-error.h"
-#include "wc-login-session.h"
+#include "wc-login-session-private.h"
 #include "wc-portal-codes.h"
 #include "wc-wait.h"
 
@@ -258,6 +258,97 @@ test_remember (Fixture       *f,
   assert_remembered (f, NULL);
 }
 
+static void
+on_remember_failed (WcLoginSession *session,
+                    GError         *error,
+                    GError        **out)
+{
+  g_assert_null (*out);
+  *out = g_error_copy (error);
+}
+
+static gboolean
+remember_failed (Fixture *f)
+{
+  return g_object_get_data (G_OBJECT (f->session), "remember-error") != NULL
+         && *(GError **) g_object_get_data (G_OBJECT (f->session), "remember-error") != NULL;
+}
+
+/* The keyring refuses to remember: the login stands, and the failure is
+ * said on its own ("remember-failed"). */
+static void
+test_remember_failed (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) remember_error = NULL;
+  g_autoptr(WcPortalLogin) login = NULL;
+  g_autoptr(WcSecret) secret = wc_secret_new_from_text (FIRST_PASSWORD);
+
+  g_signal_connect (f->session, "remember-failed", G_CALLBACK (on_remember_failed), &remember_error);
+  g_object_set_data (G_OBJECT (f->session), "remember-error", &remember_error);
+  keyring_test_lock ();
+  wc_wait_init (&wait);
+  wc_login_session_legacy_login_async (f->session, MERCHANT, secret, WC_LOGIN_REMEMBER_SAVE,
+                                       NULL, wc_wait_done, &wait);
+  login = wc_login_session_login_finish (f->session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (wc_login_session_get_login (f->session));
+  spin_until (remember_failed, f);
+  g_assert_error (remember_error, WC_STORE_ERROR, WC_STORE_ERROR_LOCKED);
+  keyring_test_unlock_with_password ();
+  g_signal_handlers_disconnect_by_func (f->session, on_remember_failed, &remember_error);
+  g_object_set_data (G_OBJECT (f->session), "remember-error", NULL);
+}
+
+static void
+on_ended (WcLoginSession *session,
+          int             reason,
+          int            *out)
+{
+  *out = reason;
+}
+
+static gboolean
+logged_out (Fixture *f)
+{
+  return wc_login_session_get_login (f->session) == NULL;
+}
+
+/* The idle logout comes from the client's own timer: the portal says how
+ * much idle time is left (GET /session does not renew it), and when that
+ * runs out the session ends by itself, as idle. */
+static void
+test_idle_end (Fixture       *f,
+               gconstpointer  data)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) first = NULL;
+  g_autoptr(WcPortalSessionInfo) info = NULL;
+  int reason = -1;
+  gint64 deadline;
+
+  first = login (f, MERCHANT, FIRST_PASSWORD, WC_LOGIN_REMEMBER_LEAVE, &error);
+  g_assert_no_error (error);
+  g_signal_connect (f->session, "ended", G_CALLBACK (on_ended), &reason);
+  deadline = wc_login_session_get_idle_deadline (f->session);
+  g_assert_cmpint (deadline - g_get_real_time () / G_USEC_PER_SEC, >, 800);
+
+  portal_advance (f->portal, first->idle_timeout_seconds - 3);
+  wc_wait_init (&wait);
+  wc_login_session_refresh_session_info_async (f->session, NULL, wc_wait_done, &wait);
+  info = wc_login_session_refresh_session_info_finish (f->session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (info->idle_seconds_left, <=, 3);
+  g_assert_cmpint (wc_login_session_get_idle_deadline (f->session) - g_get_real_time () / G_USEC_PER_SEC, <=, 4);
+
+  spin_until (logged_out, f);
+  g_assert_cmpint (reason, ==, WC_PORTAL_SESSION_END_IDLE);
+  g_signal_handlers_disconnect_by_func (f->session, on_ended, &reason);
+}
+
 /* With fewer than 3 s left the next step's code is sent. */
 static void
 test_next_code (Fixture       *f,
@@ -289,6 +380,14 @@ old_login_closed (Fixture *f)
   WcPortalStatus *status = wc_login_session_get_status (f->session);
 
   return status != NULL && !status->old_login_available;
+}
+
+static gboolean
+old_login_open (Fixture *f)
+{
+  WcPortalStatus *status = wc_login_session_get_status (f->session);
+
+  return status != NULL && status->old_login_available;
 }
 
 static gboolean
@@ -344,6 +443,40 @@ test_status_after_closure (Fixture       *f,
   g_assert_null (refused);
   g_assert_cmpstr (wc_portal_error_get_code (error), ==, WC_PORTAL_CODE_OLD_LOGIN_CLOSED);
   spin_until (old_login_closed, f);
+}
+
+/* While watched, the status is asked for on its own, every interval:
+ * a closure shows without any call. Unwatched, nothing is asked. */
+static void
+test_status_watch (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalStatus) status = NULL;
+
+  wc_wait_init (&wait);
+  wc_login_session_refresh_status_async (f->session, NULL, wc_wait_done, &wait);
+  status = wc_login_session_refresh_status_finish (f->session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_true (status->old_login_available);
+
+  wc_login_session_set_status_interval (f->session, 1);
+  portal_admin (f, (const char * const[]) { "old-login", "close", "--at", "now", NULL });
+  /* Not watched: two intervals later, still the old status. */
+  for (int i = 0; i < 250; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_false (old_login_closed (f));
+  wc_login_session_set_watched (f->session, TRUE);
+  spin_until (old_login_closed, f);
+
+  /* Reopened while watched: the next interval shows it. */
+  portal_admin (f, (const char * const[]) { "old-login", "reopen", NULL });
+  spin_until (old_login_open, f);
+  wc_login_session_set_watched (f->session, FALSE);
 }
 
 /* A maintenance answer to any call does the same. */
@@ -515,9 +648,13 @@ main (int   argc,
     return g_test_run ();
   g_test_add ("/login-session/first-run", Fixture, NULL, fixture_setup, test_first_run, fixture_teardown);
   g_test_add ("/login-session/remember", Fixture, NULL, fixture_setup, test_remember, fixture_teardown);
+  g_test_add ("/login-session/remember-failed", Fixture, NULL, fixture_setup, test_remember_failed, fixture_teardown);
+  g_test_add ("/login-session/idle-end", Fixture, NULL, fixture_setup, test_idle_end, fixture_teardown);
   g_test_add ("/login-session/next-code", Fixture, NULL, fixture_setup, test_next_code, fixture_teardown);
   g_test_add ("/login-session/status-after-closure", Fixture, NULL, fixture_setup,
               test_status_after_closure, fixture_teardown);
+  g_test_add ("/login-session/status-watch", Fixture, NULL, fixture_setup,
+              test_status_watch, fixture_teardown);
   g_test_add ("/login-session/status-after-maintenance", Fixture, NULL, fixture_setup,
               test_status_after_maintenance, fixture_teardown);
   g_test_add ("/login-session/users-cache", Fixture, NULL, fixture_setup, test_users_cache, fixture_teardown);
