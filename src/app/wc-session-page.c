@@ -9,6 +9,7 @@
 #include "wc-session-page.h"
 #include "wc-login-page.h"
 #include "wc-password-page.h"
+#include "wc-enrollment.h"
 #include "wc-error.h"
 #include "wc-portal-codes.h"
 #include "wc-tablet-care.h"
@@ -32,6 +33,7 @@ struct _WcSessionPage
   GtkWindow *tablet_dialog;
   guint tick_id;
   gboolean busy;
+  WcEnrollment *enrollment;     /* a child user's own key being set up */
 
   /* Template children. */
   AdwAvatar *avatar;
@@ -506,7 +508,7 @@ update_next_action (WcSessionPage *self)
   switch (next)
     {
     case WC_LOGIN_NEXT_SET_UP_KEY:
-      text = _("Your password is changed. Next, set up the one-time password key: the built-in authenticator receives it, and then you log in with the new login.");
+      text = _("Set up your one-time password key next: the built-in authenticator receives it, and then you log in with the new login.");
       button = _("_Set Up the One-Time Password Key");
       break;
     case WC_LOGIN_NEXT_SWITCH:
@@ -532,7 +534,90 @@ update_next_action (WcSessionPage *self)
       gtk_accessible_reset_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), button != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next", button != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next", button != NULL && !self->busy);
+}
+
+static void set_busy (WcSessionPage *self, gboolean busy);
+
+/* A child user's first login: the key goes into the built-in
+ * authenticator and is activated here, then the session logs in again
+ * with it (the main user has the switch for this). */
+static void
+own_key_failed (WcSessionPage *self,
+                const GError  *error)
+{
+  g_autofree char *text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
+
+  set_busy (self, FALSE);
+  if (text != NULL)
+    {
+      gtk_label_set_text (self->restricted_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->restricted_label),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+    }
+}
+
+static void
+on_own_relogin (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) login = wc_login_session_login_finish (WC_LOGIN_SESSION (source), result, &error);
+  WcSessionPage *self;
+
+  if (login == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_SESSION_PAGE (user_data);
+  if (login == NULL)
+    {
+      own_key_failed (self, error);
+      return;
+    }
+  set_busy (self, FALSE);
+  wc_ui_show_toast (GTK_WIDGET (self), _("Your key is set up. You are logged in with the new login."));
+}
+
+static void
+on_own_key_activated (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  WcSessionPage *self;
+
+  if (!wc_enrollment_activate_finish (WC_ENROLLMENT (source), result, &error)
+      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_SESSION_PAGE (user_data);
+  if (error != NULL)
+    {
+      own_key_failed (self, error);
+      return;
+    }
+  /* The session waits for a code the portal has not taken yet. */
+  wc_login_session_relogin_async (self->session, self->cancellable, on_own_relogin, self);
+}
+
+static void
+on_own_key_issued (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcToken) token = wc_enrollment_issue_finish (WC_ENROLLMENT (source), result, &error);
+  WcSessionPage *self;
+
+  if (token == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = WC_SESSION_PAGE (user_data);
+  if (token == NULL)
+    {
+      own_key_failed (self, error);
+      return;
+    }
+  wc_enrollment_activate_async (self->enrollment, self->cancellable, on_own_key_activated, self);
 }
 
 static void
@@ -540,7 +625,19 @@ next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
-  gtk_widget_activate_action (widget, "win.switch-login", NULL);
+  WcSessionPage *self = WC_SESSION_PAGE (widget);
+
+  if (self->busy || self->session == NULL)
+    return;
+  if (wc_login_session_is_main_user (self->session))
+    {
+      gtk_widget_activate_action (widget, "win.switch-login", NULL);
+      return;
+    }
+  g_clear_object (&self->enrollment);
+  self->enrollment = wc_enrollment_new (self->session);
+  set_busy (self, TRUE);
+  wc_enrollment_issue_async (self->enrollment, self->cancellable, on_own_key_issued, self);
 }
 
 /* Account management is for a main user's full new login; for anyone
@@ -571,6 +668,8 @@ update_actions (WcSessionPage *self)
 {
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.logout",
                                  !self->busy && get_login (self) != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next",
+                                 !self->busy && gtk_widget_get_visible (GTK_WIDGET (self->next_button)));
 }
 
 static void
@@ -705,6 +804,7 @@ wc_session_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->tablet_care);
+  g_clear_object (&self->enrollment);
   G_OBJECT_CLASS (wc_session_page_parent_class)->finalize (object);
 }
 

@@ -110,7 +110,9 @@ wc_window_update_switch_action (WcWindow *self)
   WcLoginNextAction next = self->session != NULL ? wc_login_session_get_next_action (self->session)
                                                  : WC_LOGIN_NEXT_NONE;
   WcPortalLogin *login = self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
-  gboolean left = next == WC_LOGIN_NEXT_SET_UP_KEY || next == WC_LOGIN_NEXT_SWITCH
+  /* The switch is the main user's; a child sets up a key on the page. */
+  gboolean main_user = self->session != NULL && wc_login_session_is_main_user (self->session);
+  gboolean left = (main_user && next == WC_LOGIN_NEXT_SET_UP_KEY) || next == WC_LOGIN_NEXT_SWITCH
                   || (login == NULL && self->session != NULL && wc_settings_get_migration_step (self->settings) > 0);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-login", left && self->login_page != NULL);

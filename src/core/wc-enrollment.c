@@ -30,6 +30,7 @@ typedef struct {
   char *account;             /* "USER@MERCHANT" */
   WcToken *token;            /* the pending token being issued or activated */
   GPtrArray *to_change;      /* tokens still to mark superseded or to remove */
+  gint64 code_time;          /* when the activation's code was made */
 } Op;
 
 static void
@@ -480,6 +481,9 @@ on_activated (GObject      *source,
       return;
     }
 
+  /* The portal took this step's code: a login right after must not send
+   * it again. */
+  wc_login_session_note_code_sent (self->session, op->token, op->code_time);
   wc_token_store_set_state_async (get_store (self), op->token, WC_TOKEN_STATE_ACTIVE,
                                   g_task_get_cancellable (task), on_made_active, task);
 }
@@ -519,6 +523,7 @@ wc_enrollment_activate_async (WcEnrollment        *self,
       return;
     }
 
+  op->code_time = wc_portal_client_now (get_client (self));
   wc_portal_client_activate_otp_async (get_client (self), code, cancellable, on_activated, task);
 }
 

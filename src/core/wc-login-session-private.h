@@ -32,6 +32,9 @@ struct _WcLoginSession
   WcPortalSessionInfo *session_info;
   GCancellable *login_cancellable;  /* details and users of this login */
   GPtrArray *users;             /* of WcPortalUserInfo, or NULL */
+  /* account ("USER@MERCHANT") -> the latest time step whose code went out
+   * from the built-in authenticator: the portal takes each code once. */
+  GHashTable *sent_steps;
 };
 
 enum {

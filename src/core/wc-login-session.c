@@ -40,6 +40,8 @@ typedef struct {
   char *otp;
   gboolean remember;
   WcPortalLogin *login;
+  WcToken *token;               /* the authenticator's key that makes the code */
+  gint64 code_time;             /* when op->otp was made from it */
 } Op;
 
 static void
@@ -52,6 +54,7 @@ op_free (Op *op)
   if (op->otp != NULL)
     wc_secure_str_free (op->otp);
   g_clear_pointer (&op->login, wc_portal_login_free);
+  g_clear_object (&op->token);
   g_free (op);
 }
 
@@ -99,6 +102,7 @@ wc_login_session_finalize (GObject *object)
   g_clear_pointer (&self->login_password, wc_secret_unref);
   g_clear_pointer (&self->session_info, wc_portal_session_info_free);
   g_clear_pointer (&self->users, g_ptr_array_unref);
+  g_clear_pointer (&self->sent_steps, g_hash_table_unref);
   G_OBJECT_CLASS (wc_login_session_parent_class)->finalize (object);
 }
 
@@ -175,6 +179,7 @@ wc_login_session_init (WcLoginSession *self)
 {
   self->cancellable = g_cancellable_new ();
   self->status_interval = WC_LOGIN_SESSION_STATUS_INTERVAL;
+  self->sent_steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 WcLoginSession *
@@ -281,6 +286,15 @@ set_login (WcLoginSession      *self,
 /* Restrictions: the one place that reads them. */
 
 gboolean
+wc_login_session_is_main_user (WcLoginSession *self)
+{
+  g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), FALSE);
+  return self->login != NULL && self->login->user != NULL
+         && (g_strcmp0 (self->login->user->role, "main") == 0
+             || g_strcmp0 (self->login->user->user_id, self->login->user->merchant_code) == 0);
+}
+
+gboolean
 wc_login_session_has_login_password (WcLoginSession *self)
 {
   g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), FALSE);
@@ -300,7 +314,6 @@ WcLoginNextAction
 wc_login_session_get_next_action (WcLoginSession *self)
 {
   const WcPortalLogin *login;
-  gboolean main_user;
 
   g_return_val_if_fail (WC_IS_LOGIN_SESSION (self), WC_LOGIN_NEXT_NONE);
 
@@ -309,9 +322,7 @@ wc_login_session_get_next_action (WcLoginSession *self)
     return WC_LOGIN_NEXT_NONE;
   if (wc_portal_login_must_change_password (login))
     return WC_LOGIN_NEXT_CHANGE_PASSWORD;
-  main_user = g_strcmp0 (login->user->role, "main") == 0
-              || g_strcmp0 (login->user->user_id, login->user->merchant_code) == 0;
-  if (login->method == WC_PORTAL_LOGIN_METHOD_NEW && main_user && !login->otp_enrolled)
+  if (login->method == WC_PORTAL_LOGIN_METHOD_NEW && !login->otp_enrolled)
     return WC_LOGIN_NEXT_SET_UP_KEY;
   if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY && !login->otp_enrolled)
     return WC_LOGIN_NEXT_SWITCH;
@@ -674,6 +685,10 @@ on_logged_in (GObject      *source,
     wc_credential_store_save_async (self->credentials, self->portal_id, op->kind,
                                     op->merchant_code, op->user_id, op->password,
                                     NULL, on_password_remembered, g_object_ref (self));
+  /* The portal took the code (it checks one only once the user has a
+   * key): it is not sent again. */
+  if (op->token != NULL && login->otp_enrolled)
+    wc_login_session_note_code_sent (self, op->token, op->code_time);
   g_clear_pointer (&self->login_password, wc_secret_unref);
   if (login->restricted || wc_portal_login_must_change_password (login))
     self->login_password = wc_secret_ref (op->password);
@@ -697,13 +712,95 @@ send_login (GTask *task)
                                   g_task_get_cancellable (task), on_logged_in, task);
 }
 
+void
+wc_login_session_note_code_sent (WcLoginSession *self,
+                                 WcToken        *token,
+                                 gint64          unix_time)
+{
+  guint period;
+  gint64 step;
+  gpointer known;
+
+  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
+  g_return_if_fail (WC_IS_TOKEN (token));
+
+  period = wc_token_get_period (token);
+  if (wc_token_get_otp_type (token) != WC_OTP_TYPE_TOTP || period == 0 || wc_token_get_account (token) == NULL)
+    return;
+  step = wc_login_session_code_step (unix_time, period);
+  known = g_hash_table_lookup (self->sent_steps, wc_token_get_account (token));
+  if (known == NULL || step > *(gint64 *) known)
+    g_hash_table_insert (self->sent_steps, g_strdup (wc_token_get_account (token)),
+                         g_memdup2 (&step, sizeof step));
+}
+
+/* Seconds until the code @token would send is one not sent yet; 0 now. */
+static guint
+seconds_to_fresh_code (WcLoginSession *self,
+                       WcToken        *token,
+                       gint64          now)
+{
+  guint period = wc_token_get_period (token);
+  gint64 *sent;
+
+  if (period == 0 || wc_token_get_account (token) == NULL)
+    return 0;
+  sent = g_hash_table_lookup (self->sent_steps, wc_token_get_account (token));
+  if (sent == NULL || wc_login_session_code_step (now, period) > *sent)
+    return 0;
+  /* The step after the one sent starts at (sent + 1) * period, and its
+   * code is sent from MIN - 1 seconds before. */
+  return (guint) MAX (1, (*sent + 1) * (gint64) period - (WC_LOGIN_SESSION_MIN_SECONDS_LEFT - 1) - now);
+}
+
+static void send_with_code (GTask *task);
+
+static gboolean
+on_code_step_passed (gpointer user_data)
+{
+  GTask *task = user_data;
+
+  if (!g_task_return_error_if_cancelled (task))
+    send_with_code (task);
+  else
+    g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Makes the code from op->token at the moment of sending, once it is one
+ * the portal has not taken yet. */
+static void
+send_with_code (GTask *task)
+{
+  WcLoginSession *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  gint64 now = wc_portal_client_now (self->client);
+  guint wait = seconds_to_fresh_code (self, op->token, now);
+
+  if (wait > 0)
+    {
+      g_timeout_add_seconds (wait, on_code_step_passed, task);
+      return;
+    }
+  op->otp = wc_login_session_make_code (op->token, now, &error);
+  if (op->otp == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  op->code_time = now;
+  g_signal_emit (self, signals[OTP_FILLED], 0, op->otp);
+  send_login (task);
+}
+
 static void
 on_tokens_for_login (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
   GTask *task = user_data;
-  WcLoginSession *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) tokens = wc_token_store_list_finish (WC_TOKEN_STORE (source), result, &error);
@@ -719,18 +816,13 @@ on_tokens_for_login (GObject      *source,
     }
 
   token = wc_login_session_pick_token (tokens, op->merchant_code, op->user_id);
-  if (token != NULL)
+  if (token == NULL)
     {
-      op->otp = wc_login_session_make_code (token, wc_portal_client_now (self->client), &error);
-      if (op->otp == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          g_object_unref (task);
-          return;
-        }
-      g_signal_emit (self, signals[OTP_FILLED], 0, op->otp);
+      send_login (task);
+      return;
     }
-  send_login (task);
+  op->token = g_object_ref (token);
+  send_with_code (task);
 }
 
 static void

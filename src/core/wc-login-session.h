@@ -50,7 +50,7 @@ typedef enum {
 typedef enum {
   WC_LOGIN_NEXT_NONE,             /* logged out, or nothing left to do */
   WC_LOGIN_NEXT_CHANGE_PASSWORD,  /* a first, reset or expired password */
-  WC_LOGIN_NEXT_SET_UP_KEY,       /* the main user's new login without a key yet */
+  WC_LOGIN_NEXT_SET_UP_KEY,       /* a new login without a key yet */
   WC_LOGIN_NEXT_SWITCH,           /* an old login of a merchant without a key */
 } WcLoginNextAction;
 
@@ -89,6 +89,8 @@ WcPortalLogin     *wc_login_session_get_login          (WcLoginSession    *self)
  * (or changed to), because that login is not a full one yet: a change
  * or a login again needs no other. */
 gboolean           wc_login_session_has_login_password (WcLoginSession    *self);
+/* The current login is the merchant's main user's. */
+gboolean           wc_login_session_is_main_user       (WcLoginSession    *self);
 /* The one rule for what a login must do first. */
 WcLoginNextAction  wc_login_session_get_next_action    (WcLoginSession    *self);
 /* The login's password is a first or reset one, or has expired. */
@@ -130,7 +132,8 @@ WcPortalStatus    *wc_login_session_refresh_status_finish (WcLoginSession      *
 
 /* New login. With @otp NULL or empty, the code comes from the built-in
  * authenticator's token for this user, if there is one, made at the
- * moment of sending; without a token the login goes without a code,
+ * moment of sending (after waiting for the next step when this step's
+ * code already went out); without a token the login goes without a code,
  * which the portal treats as a first login. @remember says what becomes
  * of the password in the keyring. */
 void               wc_login_session_login_async        (WcLoginSession      *self,
@@ -324,6 +327,12 @@ WcToken           *wc_login_session_pick_token         (GPtrArray           *tok
  * the code and any wait for a fresh code follow. */
 gint64             wc_login_session_code_step          (gint64               unix_time,
                                                         guint                period);
+/* The portal took a code of @token made at @unix_time (a login, an
+ * activation): a login that makes its code itself waits for the next step
+ * rather than send one the portal already took. */
+void               wc_login_session_note_code_sent     (WcLoginSession      *self,
+                                                        WcToken             *token,
+                                                        gint64               unix_time);
 /* The code to send at @unix_time: the code of wc_login_session_code_step(). */
 char              *wc_login_session_make_code          (WcToken             *token,
                                                         gint64               unix_time,

@@ -4,6 +4,7 @@
  * GET /session, and Log Out. */
 #include "app-test-util.h"
 #include "portal-fixture.h"
+#include "wc-enrollment.h"
 #include "wc-session-page.h"
 #include "wc-wait.h"
 
@@ -237,6 +238,104 @@ test_closed_while_busy (void)
   portal_fixture_free (f.portal);
 }
 
+static gboolean
+change_password (WcLoginSession *session,
+                 const char     *password)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcSecret) secret = wc_secret_new_from_text (password);
+  gboolean changed;
+
+  wc_wait_init (&wait);
+  /* The current password came with the login. */
+  wc_login_session_change_password_async (session, NULL, secret, NULL, wc_wait_done, &wait);
+  changed = wc_login_session_change_password_finish (session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  return changed;
+}
+
+/* The main user's first run in the model alone, then a child user:
+ * returns the child's initial password. */
+static char *
+create_child (Fixture *f)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalClient) client = wc_portal_client_new (f->portal->url, f->portal->fingerprint, &error);
+  g_autoptr(WcTokenStore) tokens = wc_token_store_new ();
+  g_autoptr(WcCredentialStore) credentials = wc_credential_store_new ();
+  g_autoptr(WcLoginSession) main_session = wc_login_session_new (client, f->portal->url, tokens, credentials);
+  g_autoptr(WcEnrollment) enrollment = wc_enrollment_new (main_session);
+  g_autoptr(WcPortalLogin) first = log_in (main_session, INITIAL_PASSWORD);
+  g_autoptr(WcToken) token = NULL;
+  g_autoptr(WcPortalLogin) full = NULL;
+  g_autoptr(WcPortalNewUser) child = NULL;
+
+  g_assert_true (change_password (main_session, CHOSEN_PASSWORD));
+  wc_wait_init (&wait);
+  wc_enrollment_issue_async (enrollment, NULL, wc_wait_done, &wait);
+  token = wc_enrollment_issue_finish (enrollment, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  wc_wait_init (&wait);
+  wc_enrollment_activate_async (enrollment, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_enrollment_activate_finish (enrollment, wc_wait_result (&wait), &error));
+  /* The session waits for a code the portal has not taken yet. */
+  wc_wait_init (&wait);
+  wc_login_session_relogin_async (main_session, NULL, wc_wait_done, &wait);
+  full = wc_login_session_login_finish (main_session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_false (full->restricted);
+  wc_wait_init (&wait);
+  wc_login_session_create_user_async (main_session, "tanaka", "田中", "general", NULL, wc_wait_done, &wait);
+  child = wc_login_session_new_user_finish (main_session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  return g_strdup (wc_secret_get_text (child->initial_password));
+}
+
+static gboolean
+is_full_login (WcLoginSession *session)
+{
+  WcPortalLogin *login = wc_login_session_get_login (session);
+
+  return login != NULL && !login->restricted && login->otp_enrolled;
+}
+
+/* A child user's first login never ends on a page without a way on:
+ * after the password, the page's main button sets up the child's own key
+ * and logs in again with it. */
+static void
+test_child_first_run (void)
+{
+  Fixture f = { 0 };
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *initial = NULL;
+  g_autoptr(WcSecret) secret = NULL;
+  g_autoptr(WcPortalLogin) first = NULL;
+  GtkWidget *button;
+
+  fixture_setup (&f);
+  initial = create_child (&f);
+  secret = wc_secret_new_from_text (initial);
+  wc_wait_init (&wait);
+  wc_login_session_login_async (f.session, MERCHANT, "tanaka", secret, NULL, WC_LOGIN_REMEMBER_LEAVE,
+                                NULL, wc_wait_done, &wait);
+  first = wc_login_session_login_finish (f.session, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (wc_login_session_get_next_action (f.session), ==, WC_LOGIN_NEXT_CHANGE_PASSWORD);
+  g_assert_true (change_password (f.session, "Tanaka-pass-2026"));
+  g_assert_cmpint (wc_login_session_get_next_action (f.session), ==, WC_LOGIN_NEXT_SET_UP_KEY);
+
+  button = app_test_find_shown (GTK_WIDGET (f.page), GTK_TYPE_BUTTON, "Set Up the One-Time Password Key");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.page), "session.next", NULL));
+  app_test_wait_until (is_full_login (f.session), 90000);
+  g_assert_cmpint (wc_login_session_get_next_action (f.session), ==, WC_LOGIN_NEXT_NONE);
+  g_assert_false (gtk_widget_get_visible (button));
+  fixture_teardown (&f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -248,5 +347,6 @@ main (int    argc,
   g_test_add_func ("/session-page/countdown", test_countdown);
   g_test_add_func ("/session-page/logout", test_logout);
   g_test_add_func ("/session-page/closed-while-busy", test_closed_while_busy);
+  g_test_add_func ("/session-page/child-first-run", test_child_first_run);
   return g_test_run ();
 }
