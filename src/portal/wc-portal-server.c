@@ -452,9 +452,12 @@ handle_legacy_reset (WcPortalServer *self,
   wc_portal_service_legacy_reset_async (self->service, merchant_code, NULL, on_answered, pending);
 }
 
+/* POST /password and POST /tablet/password take the same body; the
+ * service tells the two changes apart. */
 static void
-handle_password (WcPortalServer *self,
-                 Request        *request)
+change_password (WcPortalServer *self,
+                 Request        *request,
+                 gboolean        tablet)
 {
   static const char * const fields[] = { "current_password", "new_password", NULL };
   g_autoptr(GError) error = NULL;
@@ -469,29 +472,26 @@ handle_password (WcPortalServer *self,
       return;
     }
   pending = hand_over (request);
-  wc_portal_service_change_password_async (self->service, pending->token, current, replacement, NULL,
-                                           on_answered, pending);
+  if (tablet)
+    wc_portal_service_set_tablet_password_async (self->service, pending->token, current, replacement, NULL,
+                                                 on_answered, pending);
+  else
+    wc_portal_service_change_password_async (self->service, pending->token, current, replacement, NULL,
+                                             on_answered, pending);
+}
+
+static void
+handle_password (WcPortalServer *self,
+                 Request        *request)
+{
+  change_password (self, request, FALSE);
 }
 
 static void
 handle_tablet_password (WcPortalServer *self,
                         Request        *request)
 {
-  static const char * const fields[] = { "current_password", "new_password", NULL };
-  g_autoptr(GError) error = NULL;
-  const char *current, *replacement;
-  Request *pending;
-
-  if (!only_members (request, fields, &error)
-      || !get_string (request, "current_password", KIND_PASSWORD, TRUE, &current, &error)
-      || !get_string (request, "new_password", KIND_PASSWORD, TRUE, &replacement, &error))
-    {
-      respond_error (self, request->msg, error);
-      return;
-    }
-  pending = hand_over (request);
-  wc_portal_service_set_tablet_password_async (self->service, pending->token, current, replacement, NULL,
-                                               on_answered, pending);
+  change_password (self, request, TRUE);
 }
 
 static void

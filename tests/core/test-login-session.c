@@ -159,6 +159,24 @@ set_up_key (Fixture *f)
   g_assert_no_error (error);
 }
 
+/* The main user's first run, quickly: first login, own password, key,
+ * and a full login on the next code step. */
+static WcPortalLogin *
+main_user_set_up (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) first = login (f, MERCHANT, FIRST_PASSWORD, WC_LOGIN_REMEMBER_LEAVE, &error);
+  WcPortalLogin *full;
+
+  g_assert_no_error (error);
+  g_assert_true (change_password (f, NULL, PASSWORD, &error));
+  set_up_key (f);
+  next_code_step (f);
+  full = relogin (f, &error);
+  g_assert_no_error (error);
+  return full;
+}
+
 static WcSecret *
 remembered (Fixture          *f,
             WcCredentialKind  kind,
@@ -536,18 +554,11 @@ test_users_cache (Fixture       *f,
 {
   g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalLogin) first = NULL;
   g_autoptr(WcPortalLogin) full = NULL;
   g_autoptr(WcPortalNewUser) created = NULL;
   g_autoptr(WcPortalUserInfo) renamed = NULL;
 
-  first = login (f, MERCHANT, FIRST_PASSWORD, WC_LOGIN_REMEMBER_LEAVE, &error);
-  g_assert_no_error (error);
-  g_assert_true (change_password (f, NULL, PASSWORD, &error));
-  set_up_key (f);
-  next_code_step (f);
-  full = relogin (f, &error);
-  g_assert_no_error (error);
+  full = main_user_set_up (f);
   g_assert_null (wc_login_session_get_users (f->session));
 
   wc_wait_init (&wait);
@@ -606,19 +617,12 @@ test_tablet_password (Fixture       *f,
 {
   g_auto(WcWait) wait = WC_WAIT_INIT;
   g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalLogin) first = NULL;
   g_autoptr(WcPortalLogin) full = NULL;
   g_autoptr(WcSecret) wrong = wc_secret_new_from_text (FIRST_PASSWORD);
   g_autoptr(WcSecret) proof = wc_secret_new_from_text (PASSWORD);
   g_autoptr(WcSecret) tablet = wc_secret_new_from_text ("Tablet-pass-2026");
 
-  first = login (f, MERCHANT, FIRST_PASSWORD, WC_LOGIN_REMEMBER_LEAVE, &error);
-  g_assert_no_error (error);
-  g_assert_true (change_password (f, NULL, PASSWORD, &error));
-  set_up_key (f);
-  next_code_step (f);
-  full = relogin (f, &error);
-  g_assert_no_error (error);
+  full = main_user_set_up (f);
   g_assert_true (wc_login_session_renews_tablet_password (f->session));
 
   /* The first old password: the tablet refuses it, the model says so. */
