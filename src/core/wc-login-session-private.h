@@ -48,6 +48,16 @@ enum {
 
 extern GParamSpec *wc_login_session_properties[WC_LOGIN_SESSION_N_PROPS];
 
+enum {
+  WC_LOGIN_SESSION_OTP_FILLED,
+  WC_LOGIN_SESSION_ENDED,
+  WC_LOGIN_SESSION_REMEMBER_FAILED,
+  WC_LOGIN_SESSION_STATUS_FAILED,
+  WC_LOGIN_SESSION_N_SIGNALS
+};
+
+extern guint wc_login_session_signals[WC_LOGIN_SESSION_N_SIGNALS];
+
 /* The watch's interval, for tests that cannot wait a minute. */
 void wc_login_session_set_status_interval (WcLoginSession *self,
                                            guint           seconds);
@@ -56,6 +66,12 @@ void wc_login_session_set_status_interval (WcLoginSession *self,
  * maintenance, an ended session) asks for the status again. */
 void wc_login_session_note_error       (WcLoginSession *self,
                                         const GError   *error);
+/* Seconds until the code @token would send at @now is one the portal has
+ * not taken yet; 0 when it is already. */
+guint wc_login_session_seconds_to_fresh_code (WcLoginSession *self,
+                                              WcToken        *token,
+                                              gint64          now);
+
 /* The login changed: forget what belonged to the previous one. */
 void wc_login_session_reset_accounts   (WcLoginSession *self);
 /* Asks for the details of the current login in the background. */

@@ -1,7 +1,8 @@
 /* wc-login-session.c: the app's hold on one portal (see the header): the
- * status and its watch, portal time, logins, password changes, logout
- * and remembered passwords. Session details, users and the tablet check
- * are in wc-login-session-accounts.c.
+ * object, the login and its restrictions, portal time, logins, password
+ * changes, logout and remembered passwords. The status and its watch are
+ * in wc-login-session-status.c, the codes sent in wc-login-session-codes.c,
+ * session details, users and the tablet in wc-login-session-accounts.c.
  *
  * The code for a new login is made only when the user presses the
  * button, at portal time, so that a slow form never sends a stale code. */
@@ -20,15 +21,12 @@ GParamSpec *wc_login_session_properties[WC_LOGIN_SESSION_N_PROPS];
 #define PROP_SESSION_INFO WC_LOGIN_SESSION_PROP_SESSION_INFO
 #define PROP_USERS WC_LOGIN_SESSION_PROP_USERS
 
-enum {
-  OTP_FILLED,
-  ENDED,
-  REMEMBER_FAILED,
-  STATUS_FAILED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+guint wc_login_session_signals[WC_LOGIN_SESSION_N_SIGNALS];
+#define signals wc_login_session_signals
+#define OTP_FILLED WC_LOGIN_SESSION_OTP_FILLED
+#define ENDED WC_LOGIN_SESSION_ENDED
+#define REMEMBER_FAILED WC_LOGIN_SESSION_REMEMBER_FAILED
+#define STATUS_FAILED WC_LOGIN_SESSION_STATUS_FAILED
 
 /* One login or password change in flight. */
 typedef struct {
@@ -387,265 +385,6 @@ wc_login_session_get_idle_deadline (WcLoginSession *self)
   return self->login != NULL ? wc_portal_client_get_idle_deadline (self->client) : 0;
 }
 
-/* Status. */
-
-static void
-set_status (WcLoginSession       *self,
-            const WcPortalStatus *status)
-{
-  g_clear_pointer (&self->status, wc_portal_status_free);
-  self->status = wc_portal_status_copy (status);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
-}
-
-void
-wc_login_session_note_error (WcLoginSession *self,
-                             const GError   *error)
-{
-  if (error == NULL || error->domain != WC_PORTAL_ERROR)
-    return;
-  if (error->code == WC_PORTAL_ERROR_MAINTENANCE
-      || error->code == WC_PORTAL_ERROR_SESSION_ENDED
-      || g_strcmp0 (wc_portal_error_get_code (error), WC_PORTAL_CODE_OLD_LOGIN_CLOSED) == 0)
-    wc_login_session_refresh_status (self);
-}
-
-static void
-on_status (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  WcLoginSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-  WcPortalStatus *status = wc_portal_client_status_finish (WC_PORTAL_CLIENT (source), result, &error);
-
-  if (status == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  set_status (self, status);
-  g_task_return_pointer (task, status, (GDestroyNotify) wc_portal_status_free);
-}
-
-void
-wc_login_session_refresh_status_async (WcLoginSession      *self,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wc_login_session_refresh_status_async);
-  wc_portal_client_status_async (self->client, cancellable, on_status, task);
-}
-
-WcPortalStatus *
-wc_login_session_refresh_status_finish (WcLoginSession  *self,
-                                        GAsyncResult    *result,
-                                        GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/* The session's own request holds no reference: dispose cancels it, and
- * a cancelled answer touches nothing. */
-static void
-on_status_refreshed (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalStatus) status = wc_portal_client_status_finish (WC_PORTAL_CLIENT (source), result, &error);
-  WcLoginSession *self;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  self = WC_LOGIN_SESSION (user_data);
-  self->status_pending = FALSE;
-  if (status == NULL)
-    {
-      g_signal_emit (self, signals[STATUS_FAILED], 0, error);
-      return;
-    }
-  set_status (self, status);
-}
-
-void
-wc_login_session_refresh_status (WcLoginSession *self)
-{
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-
-  if (self->status_pending)
-    return;
-  self->status_pending = TRUE;
-  wc_portal_client_status_async (self->client, self->cancellable, on_status_refreshed, self);
-}
-
-static gboolean
-on_status_interval (gpointer user_data)
-{
-  wc_login_session_refresh_status (WC_LOGIN_SESSION (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-void
-wc_login_session_set_watched (WcLoginSession *self,
-                              gboolean        watched)
-{
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-
-  if (watched == (self->status_source != 0))
-    return;
-  if (!watched)
-    {
-      g_clear_handle_id (&self->status_source, g_source_remove);
-      return;
-    }
-  self->status_source = g_timeout_add_seconds (self->status_interval, on_status_interval, self);
-  wc_login_session_refresh_status (self);
-}
-
-void
-wc_login_session_set_status_interval (WcLoginSession *self,
-                                      guint           seconds)
-{
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-  g_return_if_fail (seconds > 0);
-
-  self->status_interval = seconds;
-  if (self->status_source != 0)
-    {
-      wc_login_session_set_watched (self, FALSE);
-      wc_login_session_set_watched (self, TRUE);
-    }
-}
-
-/* Choosing the code. */
-
-WcToken *
-wc_login_session_pick_token (GPtrArray  *tokens,
-                             const char *merchant_code,
-                             const char *user_id)
-{
-  g_autofree char *account = NULL;
-  WcToken *superseded = NULL;
-  WcToken *pending = NULL;
-
-  g_return_val_if_fail (tokens != NULL, NULL);
-  g_return_val_if_fail (merchant_code != NULL && user_id != NULL, NULL);
-
-  account = g_strdup_printf ("%s@%s", user_id, merchant_code);
-  for (guint i = 0; i < tokens->len; i++)
-    {
-      WcToken *token = g_ptr_array_index (tokens, i);
-
-      if (!wc_token_is_readable (token)
-          || wc_token_get_otp_type (token) != WC_OTP_TYPE_TOTP
-          || g_strcmp0 (wc_token_get_account (token), account) != 0)
-        continue;
-
-      /* An active key wins. A superseded one is the key the portal still
-       * accepts while its replacement waits for activation, so it comes
-       * before the pending one, which serves only a first enrollment. */
-      switch (wc_token_get_state (token))
-        {
-        case WC_TOKEN_STATE_ACTIVE:
-          return token;
-        case WC_TOKEN_STATE_SUPERSEDED:
-          if (superseded == NULL)
-            superseded = token;
-          break;
-        case WC_TOKEN_STATE_PENDING:
-        default:
-          if (pending == NULL)
-            pending = token;
-          break;
-        }
-    }
-  return superseded != NULL ? superseded : pending;
-}
-
-static void
-on_tokens_for_key (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  g_autoptr(GPtrArray) tokens = wc_token_store_list_finish (WC_TOKEN_STORE (source), result, &error);
-  const char *merchant_code = g_object_get_data (G_OBJECT (task), "merchant-code");
-  const char *user_id = g_object_get_data (G_OBJECT (task), "user-id");
-  WcToken *token;
-
-  if (tokens == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  token = wc_login_session_pick_token (tokens, merchant_code, user_id);
-  g_task_return_boolean (task, token != NULL && wc_token_get_state (token) == WC_TOKEN_STATE_ACTIVE);
-}
-
-void
-wc_login_session_has_key_async (WcLoginSession      *self,
-                                const char          *merchant_code,
-                                const char          *user_id,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  GTask *task;
-
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-  g_return_if_fail (merchant_code != NULL && user_id != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, wc_login_session_has_key_async);
-  g_object_set_data_full (G_OBJECT (task), "merchant-code", g_strdup (merchant_code), g_free);
-  g_object_set_data_full (G_OBJECT (task), "user-id", g_strdup (user_id), g_free);
-  wc_token_store_list_async (self->tokens, cancellable, on_tokens_for_key, task);
-}
-
-gboolean
-wc_login_session_has_key_finish (WcLoginSession  *self,
-                                 GAsyncResult    *result,
-                                 GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-gint64
-wc_login_session_code_step (gint64 unix_time,
-                            guint  period)
-{
-  g_return_val_if_fail (period > 0, 0);
-  /* Fewer than MIN seconds left in this step: the next one. */
-  return (unix_time + WC_LOGIN_SESSION_MIN_SECONDS_LEFT - 1) / period;
-}
-
-char *
-wc_login_session_make_code (WcToken  *token,
-                            gint64    unix_time,
-                            GError  **error)
-{
-  guint period;
-  int step = 0;
-
-  g_return_val_if_fail (WC_IS_TOKEN (token), NULL);
-
-  period = wc_token_get_period (token);
-  if (wc_token_get_otp_type (token) == WC_OTP_TYPE_TOTP && period > 0 && unix_time >= 0)
-    step = (int) (wc_login_session_code_step (unix_time, period) - unix_time / period);
-  return wc_token_dup_code (token, unix_time, step, error);
-}
-
 /* Logins. */
 
 static void
@@ -712,47 +451,6 @@ send_login (GTask *task)
                                   g_task_get_cancellable (task), on_logged_in, task);
 }
 
-void
-wc_login_session_note_code_sent (WcLoginSession *self,
-                                 WcToken        *token,
-                                 gint64          unix_time)
-{
-  guint period;
-  gint64 step;
-  gpointer known;
-
-  g_return_if_fail (WC_IS_LOGIN_SESSION (self));
-  g_return_if_fail (WC_IS_TOKEN (token));
-
-  period = wc_token_get_period (token);
-  if (wc_token_get_otp_type (token) != WC_OTP_TYPE_TOTP || period == 0 || wc_token_get_account (token) == NULL)
-    return;
-  step = wc_login_session_code_step (unix_time, period);
-  known = g_hash_table_lookup (self->sent_steps, wc_token_get_account (token));
-  if (known == NULL || step > *(gint64 *) known)
-    g_hash_table_insert (self->sent_steps, g_strdup (wc_token_get_account (token)),
-                         g_memdup2 (&step, sizeof step));
-}
-
-/* Seconds until the code @token would send is one not sent yet; 0 now. */
-static guint
-seconds_to_fresh_code (WcLoginSession *self,
-                       WcToken        *token,
-                       gint64          now)
-{
-  guint period = wc_token_get_period (token);
-  gint64 *sent;
-
-  if (period == 0 || wc_token_get_account (token) == NULL)
-    return 0;
-  sent = g_hash_table_lookup (self->sent_steps, wc_token_get_account (token));
-  if (sent == NULL || wc_login_session_code_step (now, period) > *sent)
-    return 0;
-  /* The step after the one sent starts at (sent + 1) * period, and its
-   * code is sent from MIN - 1 seconds before. */
-  return (guint) MAX (1, (*sent + 1) * (gint64) period - (WC_LOGIN_SESSION_MIN_SECONDS_LEFT - 1) - now);
-}
-
 static void send_with_code (GTask *task);
 
 static gboolean
@@ -776,7 +474,7 @@ send_with_code (GTask *task)
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   gint64 now = wc_portal_client_now (self->client);
-  guint wait = seconds_to_fresh_code (self, op->token, now);
+  guint wait = wc_login_session_seconds_to_fresh_code (self, op->token, now);
 
   if (wait > 0)
     {
