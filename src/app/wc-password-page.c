@@ -48,6 +48,7 @@ struct _WcPasswordPage
   AdwActionRow *history_row;
   GtkImage *history_icon;
   GtkSpinner *spinner;
+  GtkWidget *logout_button;
 };
 
 G_DEFINE_FINAL_TYPE (WcPasswordPage, wc_password_page, ADW_TYPE_BIN)
@@ -287,8 +288,10 @@ update_actions (WcPasswordPage *self)
                    && (self->rules & WC_PASSWORD_RULES_ALL) == WC_PASSWORD_RULES_ALL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "password.change", ready);
+  /* Setting the tablet password is a side errand of a full session:
+   * logging out is not its business. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "password.logout",
-                                 !self->busy && get_login (self) != NULL);
+                                 !self->busy && !self->tablet && get_login (self) != NULL);
 }
 
 static void
@@ -610,6 +613,7 @@ wc_password_page_class_init (WcPasswordPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcPasswordPage, history_row);
   gtk_widget_class_bind_template_child (widget_class, WcPasswordPage, history_icon);
   gtk_widget_class_bind_template_child (widget_class, WcPasswordPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, WcPasswordPage, logout_button);
   gtk_widget_class_bind_template_callback (widget_class, on_current_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_new_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
@@ -694,6 +698,7 @@ start (WcPasswordPage *self,
   reset_history_note (self);
   /* Not asked again when the login just gave it. */
   gtk_widget_set_visible (GTK_WIDGET (self->current_entry), !knows_current (self));
+  gtk_widget_set_visible (self->logout_button, !tablet);
   gtk_widget_set_visible (GTK_WIDGET (self->current_row),
                           gtk_widget_get_visible (GTK_WIDGET (self->current_entry)) && !tablet);
   set_busy (self, FALSE);
