@@ -177,7 +177,7 @@ wc_login_session_init (WcLoginSession *self)
 {
   self->cancellable = g_cancellable_new ();
   self->status_interval = WC_LOGIN_SESSION_STATUS_INTERVAL;
-  self->sent_steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->sent_steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 WcLoginSession *
