@@ -81,7 +81,9 @@ open_wizard (WcWindow *window)
   WcMigrationWizard *wizard;
 
   g_assert_nonnull (page);
-  g_assert_nonnull (app_test_find_shown (page, GTK_TYPE_BUTTON, T ("Switch to the new login")));
+  /* The action behind the link and the menu entry; the link itself goes
+   * once the keyring holds the merchant's active key, which an earlier
+   * test of this run may have left (the journey test checks the link). */
   gtk_widget_activate_action (page, "login.migrate", NULL);
   app_test_wait_until ((wizard = find_wizard ()) != NULL, 5000);
   return wizard;
