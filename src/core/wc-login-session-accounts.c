@@ -487,7 +487,7 @@ wc_login_session_renews_tablet_password (WcLoginSession *self)
   if (login->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
     return TRUE;
   return login->method == WC_PORTAL_LOGIN_METHOD_NEW && !login->restricted
-         && g_strcmp0 (login->user->role, "main") == 0;
+         && wc_login_session_is_main_user (self);
 }
 
 static void
