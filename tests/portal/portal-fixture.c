@@ -33,6 +33,18 @@ on_accept_certificate (SoupMessage          *msg,
   return wc_tls_certificate_matches (certificate, fixture->fingerprint);
 }
 
+void
+portal_fixture_prepare (PortalFixture *fixture,
+                        SoupMessage   *msg)
+{
+  /* libsoup opens a new connection for every POST unless told that the
+   * request may go over an idle one, and each new connection reads the
+   * system's CA list again (glib-networking 2.74): seconds under the
+   * sanitizers. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), fixture);
+}
+
 /* In the server, between fork and exec: it goes when the test goes, also
  * when a failed assertion aborts the test, instead of living on and
  * holding the test's output open. */
@@ -221,7 +233,7 @@ portal_request_full (PortalFixture *fixture,
   const char *data;
 
   g_assert_nonnull (msg);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), fixture);
+  portal_fixture_prepare (fixture, msg);
   if (authorization != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   if (body != NULL && chunked)

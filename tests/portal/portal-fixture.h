@@ -52,6 +52,11 @@ void            portal_add_merchant         (PortalFixture       *fixture,
                                              const char          *code,
                                              const char          *password);
 
+/* Makes @msg trust the portal's pinned certificate (and only that one)
+ * and lets it reuse an idle connection, also for a POST. */
+void            portal_fixture_prepare      (PortalFixture       *fixture,
+                                             SoupMessage         *msg);
+
 /* One request. @body is JSON text or NULL; @token a bearer token or NULL. */
 PortalResponse *portal_request              (PortalFixture       *fixture,
                                              const char          *method,

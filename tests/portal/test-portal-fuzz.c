@@ -313,17 +313,6 @@ catalogue_status (const char *code)
 
 /* Sending. */
 
-static gboolean
-on_accept_certificate (SoupMessage          *msg,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              user_data)
-{
-  PortalFixture *portal = user_data;
-
-  return wc_tls_certificate_matches (certificate, portal->fingerprint);
-}
-
 static void
 fuzzer_connect (Fuzzer *fz)
 {
@@ -356,7 +345,7 @@ send_raw (Fuzzer     *fz,
   const char *data;
 
   g_assert_nonnull (msg);
-  g_signal_connect (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), fz->portal);
+  portal_fixture_prepare (fz->portal, msg);
   if (authorization != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   if (body != NULL && chunked)
