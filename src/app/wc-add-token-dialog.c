@@ -9,6 +9,7 @@
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -618,7 +619,16 @@ paste_image_action (GtkWidget  *widget,
 static void
 on_page_changed (WcAddTokenDialog *self)
 {
+  const char *page = adw_view_stack_get_visible_child_name (self->view_stack);
+
   update_actions (self);
+  /* The focus follows into the page's first field. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (g_strcmp0 (page, "link") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->uri_row));
+  else if (g_strcmp0 (page, "manual") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->issuer_row));
 }
 
 static void
@@ -735,6 +745,11 @@ wc_add_token_dialog_init (WcAddTokenDialog *self)
   wc_ui_name_controls (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->add_button));
+  wc_ui_close_on_escape (GTK_WINDOW (self));
+  /* Named in full: GTK 4.8 does not name a spin button by its row. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->period_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Period"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->counter_spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Counter"), -1);
+  wc_ui_focus_on_show (GTK_WINDOW (self), GTK_WIDGET (self->uri_row));
   g_signal_connect_swapped (self->view_stack, "notify::visible-child-name",
                             G_CALLBACK (on_page_changed), self);
   g_signal_connect_swapped (self->type_row, "notify::selected",

@@ -20,6 +20,7 @@ struct _WcLoginPage
   WcLoginSession *session;
   GCancellable *cancellable;     /* the session's calls; renewed per session */
   WcSecret *demo_password;
+  WcDemoPortal *demo;
   gboolean legacy;
   guint status_loading;
   gboolean logging_in;
@@ -51,12 +52,14 @@ struct _WcLoginPage
   GtkLabel *legacy_note_label;
   GtkWidget *legacy_links;
   GtkButton *migrate_link;
+  GtkWidget *demo_mail_button;
 };
 
 G_DEFINE_FINAL_TYPE (WcLoginPage, wc_login_page, ADW_TYPE_BIN)
 
 static void refresh_status (WcLoginPage *self);
 static void lookup_remembered_password (WcLoginPage *self);
+static void update_demo_card (WcLoginPage *self);
 
 static gboolean
 is_japanese (void)
@@ -539,9 +542,29 @@ on_reset_requested (GObject      *source,
       return;
     }
   wc_login_page_show_notice (self, "info",
-                             _("The password reset has started. If the merchant code is registered, a temporary password is sent to the merchant's registered contact. Log in here with it; you will then choose a new old password right away. The temporary password works only until you change it."));
+                             self->demo != NULL
+                             ? _("The password reset has started. The demo portal sends no mail: open its message below. Log in here with the temporary password; you will then choose a new old password right away.")
+                             : _("The password reset has started. If the merchant code is registered, a temporary password is sent to the merchant's registered contact. Log in here with it; you will then choose a new old password right away. The temporary password works only until you change it."));
+  gtk_widget_set_visible (self->demo_mail_button, self->demo != NULL);
 }
 
+static void
+on_reset_confirmed (AdwMessageDialog *dialog,
+                    const char       *response,
+                    WcLoginPage      *self)
+{
+  const char *merchant = g_object_get_data (G_OBJECT (dialog), "merchant-code");
+
+  if (g_strcmp0 (response, "reset") != 0 || self->session == NULL || self->logging_in)
+    return;
+  self->logging_in = TRUE;
+  update_busy (self);
+  wc_login_session_reset_old_password_async (self->session, merchant, self->cancellable,
+                                             on_reset_requested, self);
+}
+
+/* "Forgot your password?" asks first, and says where the temporary
+ * password goes. */
 static void
 reset_password_action (GtkWidget  *widget,
                        const char *action_name,
@@ -549,6 +572,9 @@ reset_password_action (GtkWidget  *widget,
 {
   WcLoginPage *self = WC_LOGIN_PAGE (widget);
   g_autofree char *merchant = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkRoot *root = gtk_widget_get_root (widget);
 
   if (self->session == NULL || self->logging_in)
     return;
@@ -556,10 +582,98 @@ reset_password_action (GtkWidget  *widget,
                 _("Enter the merchant code whose old password you forgot, then choose “Forgot your password?” again.")))
     return;
   merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
-  self->logging_in = TRUE;
-  update_busy (self);
-  wc_login_session_reset_old_password_async (self->session, merchant, self->cancellable,
-                                             on_reset_requested, self);
+  /* Translators: %s is a merchant code. */
+  body = g_strdup_printf (_("A temporary password for merchant code %s is sent to the merchant's registered contact. It works for 24 hours. Your current old password keeps working until the temporary one is used."),
+                          merchant);
+  if (self->demo != NULL)
+    {
+      g_autofree char *plain = g_steal_pointer (&body);
+
+      body = g_strconcat (plain, "\n\n",
+                          _("This is the demo portal: it sends no mail. Its message waits in the portal's outbox, and this app shows it to you."),
+                          NULL);
+    }
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Reset the Old Password?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "reset", _("_Send a Temporary Password"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reset", ADW_RESPONSE_SUGGESTED);
+  /* Nothing is lost by a reset: the current password keeps working. */
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reset");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "merchant-code", g_steal_pointer (&merchant), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_reset_confirmed), self, 0);
+  wc_ui_name_controls (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_demo_mail_response (AdwMessageDialog *dialog,
+                       const char       *response,
+                       WcLoginPage      *self)
+{
+  WcSecret *password = g_object_get_data (G_OBJECT (dialog), "password");
+
+  if (g_strcmp0 (response, "use") != 0 || password == NULL)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->legacy_password_row), wc_secret_get_text (password));
+  gtk_widget_grab_focus (self->login_button);
+}
+
+/* The demo portal's "mail" with the temporary password, as the merchant's
+ * registered contact would get it. */
+static void
+show_demo_mail_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcSecret) password = NULL;
+  g_autofree char *merchant = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *until = NULL;
+  GtkWidget *dialog;
+  GtkWidget *label;
+  gint64 expires_at = 0;
+
+  if (self->demo == NULL)
+    return;
+  merchant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->legacy_merchant_row))));
+  password = wc_demo_portal_read_reset_mail (self->demo, merchant, &expires_at, &error);
+  if (password == NULL)
+    {
+      wc_login_page_show_notice (self, "error", error->message);
+      return;
+    }
+  until = wc_ui_format_time (expires_at);
+  /* Translators: a merchant code, then a date and time. */
+  body = g_strdup_printf (_("To the registered contact of merchant %s: your temporary old password is below. It works once, until %s."),
+                          merchant, until);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Mail from the Demo Portal"), body);
+  label = gtk_label_new (wc_secret_get_text (password));
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "title-2");
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Temporary password"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "close", _("_Close"),
+                                    "use", _("_Fill It In"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_object_set_data_full (G_OBJECT (dialog), "password", g_steal_pointer (&password),
+                          (GDestroyNotify) wc_secret_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_demo_mail_response), self, 0);
+  wc_ui_name_controls (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The switch to the new login. */
@@ -703,6 +817,7 @@ wc_login_page_set_session (WcLoginPage    *self,
 
   g_signal_connect (session, "notify::status", G_CALLBACK (on_status_changed), self);
   g_signal_connect_swapped (session, "notify::login", G_CALLBACK (schedule_switch_check), self);
+  g_signal_connect_swapped (session, "notify::login", G_CALLBACK (update_demo_card), self);
   g_signal_connect (session, "status-failed", G_CALLBACK (on_status_failed), self);
   /* Each start shows the new login again: the old one is per run. */
   wc_login_page_set_legacy (self, FALSE);
@@ -722,17 +837,42 @@ on_demo_password_saved (GObject      *source,
     g_debug ("The demo password was not remembered: %s", error->message);
 }
 
-void
-wc_login_page_set_demo_credentials (WcLoginPage *self,
-                                    const char  *merchant_code,
-                                    WcSecret    *initial_password)
+/* The demo card tells what the demo merchant's password is now: once the
+ * main user has chosen a new one, the initial one no longer opens the
+ * new login. */
+static void
+update_demo_card (WcLoginPage *self)
 {
-  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+  WcPortalLogin *login = self->session != NULL ? wc_login_session_get_login (self->session) : NULL;
 
+  if (self->demo_password == NULL || login == NULL || login->user == NULL
+      || login->method != WC_PORTAL_LOGIN_METHOD_NEW || login->must_change_password
+      || !wc_login_session_is_main_user (self->session))
+    return;
   g_clear_pointer (&self->demo_password, wc_secret_unref);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->demo_password_row), _("Password"));
+  adw_action_row_set_subtitle (self->demo_password_row,
+                               _("The password you chose. The old login has a password of its own."));
+}
+
+void
+wc_login_page_set_demo (WcLoginPage  *self,
+                        WcDemoPortal *demo)
+{
+  g_autoptr(WcSecret) initial_password = NULL;
+  const char *merchant_code;
+
+  g_return_if_fail (WC_IS_LOGIN_PAGE (self));
+  g_return_if_fail (demo == NULL || WC_IS_DEMO_PORTAL (demo));
+
+  g_set_object (&self->demo, demo);
+  g_clear_pointer (&self->demo_password, wc_secret_unref);
+  gtk_widget_set_visible (self->demo_mail_button, FALSE);
+  merchant_code = demo != NULL ? wc_demo_portal_get_merchant_code (demo) : NULL;
   gtk_widget_set_visible (GTK_WIDGET (self->demo_group), merchant_code != NULL);
   if (merchant_code == NULL)
     return;
+  initial_password = wc_demo_portal_dup_initial_password (demo);
 
   adw_action_row_set_subtitle (self->demo_merchant_row, merchant_code);
   gtk_editable_set_text (GTK_EDITABLE (self->merchant_row), merchant_code);
@@ -799,7 +939,23 @@ wc_login_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->demo_password, wc_secret_unref);
+  g_clear_object (&self->demo);
   G_OBJECT_CLASS (wc_login_page_parent_class)->finalize (object);
+}
+
+/* Given the focus (the page came into view), the page puts it on the
+ * first field still to fill in, or on Log In when all are filled. */
+static gboolean
+wc_login_page_grab_focus (GtkWidget *widget)
+{
+  WcLoginPage *self = WC_LOGIN_PAGE (widget);
+  AdwEntryRow *new_rows[] = { self->merchant_row, self->user_row, self->password_row, NULL };
+  AdwEntryRow *legacy_rows[] = { self->legacy_merchant_row, self->legacy_password_row, NULL };
+
+  for (AdwEntryRow **row = self->legacy ? legacy_rows : new_rows; *row != NULL; row++)
+    if (*gtk_editable_get_text (GTK_EDITABLE (*row)) == '\0')
+      return gtk_widget_grab_focus (GTK_WIDGET (*row));
+  return gtk_widget_grab_focus (self->login_button);
 }
 
 static void
@@ -810,6 +966,7 @@ wc_login_page_class_init (WcLoginPageClass *klass)
 
   object_class->dispose = wc_login_page_dispose;
   object_class->finalize = wc_login_page_finalize;
+  widget_class->grab_focus = wc_login_page_grab_focus;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-login-page.ui");
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, title_label);
@@ -829,6 +986,7 @@ wc_login_page_class_init (WcLoginPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_password_row);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_remember_switch);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, login_button);
+  gtk_widget_class_bind_template_child (widget_class, WcLoginPage, demo_mail_button);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, new_links);
   gtk_widget_class_bind_template_child (widget_class, WcLoginPage, legacy_link);
@@ -842,6 +1000,7 @@ wc_login_page_class_init (WcLoginPageClass *klass)
   gtk_widget_class_install_action (widget_class, "login.show-legacy", NULL, show_legacy_action);
   gtk_widget_class_install_action (widget_class, "login.show-new", NULL, show_new_action);
   gtk_widget_class_install_action (widget_class, "login.reset-password", NULL, reset_password_action);
+  gtk_widget_class_install_action (widget_class, "login.show-demo-mail", NULL, show_demo_mail_action);
   gtk_widget_class_install_action (widget_class, "login.migrate", NULL, migrate_action);
 }
 

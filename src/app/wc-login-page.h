@@ -5,6 +5,8 @@
 
 #include <adwaita.h>
 
+#include "wc-demo-portal.h"
+
 #include "wc-login-session.h"
 #include "wc-settings.h"
 
@@ -19,11 +21,10 @@ void      wc_login_page_set_settings         (WcLoginPage    *self,
 /* The portal to log in to, or NULL while there is none. */
 void      wc_login_page_set_session          (WcLoginPage    *self,
                                               WcLoginSession *session);
-/* Shows the demo portal's credentials; @initial_password is NULL once
- * the demo merchant's first password is no longer known. */
-void      wc_login_page_set_demo_credentials (WcLoginPage    *self,
-                                              const char     *merchant_code,
-                                              WcSecret       *initial_password);
+/* The demo portal, or NULL: its credentials are shown, and the "mail"
+ * of an old-password reset can be read from its outbox. */
+void      wc_login_page_set_demo             (WcLoginPage    *self,
+                                              WcDemoPortal   *demo);
 /* The old login is for this run only: nothing stores this. */
 void      wc_login_page_set_legacy           (WcLoginPage    *self,
                                               gboolean        legacy);

@@ -678,7 +678,7 @@ start (WcPasswordPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->reason_label), reason != NULL && *reason != '\0');
   gtk_label_set_text (self->title_label,
                       tablet ? _("New Password for the Tablet")
-                      : new_login ? _("Choose a New Password") : _("Choose a New Old-Login Password"));
+                      : new_login ? _("Choose a New Password") : _("Choose a New Password for the Old Login"));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->current_entry),
                                  tablet ? _("Your login password") : _("Current password"));
   gtk_label_set_text (self->merchant_label,

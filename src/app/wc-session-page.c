@@ -14,6 +14,7 @@
 #include "wc-portal-codes.h"
 #include "wc-tablet-care.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 #include "wc-users-page.h"
 
 #include <glib/gi18n-lib.h>
@@ -304,6 +305,7 @@ show_legacy_password_change (WcSessionPage *self)
   gtk_widget_set_vexpand (GTK_WIDGET (page), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (page));
   adw_window_set_content (ADW_WINDOW (dialog), box);
+  wc_ui_close_on_escape (GTK_WINDOW (dialog));
   self->tablet_dialog = GTK_WINDOW (dialog);
   g_signal_connect_swapped (dialog, "destroy", G_CALLBACK (on_tablet_dialog_destroyed), self);
   if (get_login (self)->method == WC_PORTAL_LOGIN_METHOD_LEGACY)
@@ -509,7 +511,7 @@ update_next_action (WcSessionPage *self)
     {
     case WC_LOGIN_NEXT_SET_UP_KEY:
       text = _("Set up your one-time password key next: the built-in authenticator receives it, and then you log in with the new login.");
-      button = _("_Set Up the One-Time Password Key");
+      button = _("Set _Up the One-Time Password Key");
       break;
     case WC_LOGIN_NEXT_SWITCH:
       text = _("You are logged in with the old login. Switch to the new login next: it sets up the one-time password key in the built-in authenticator.");
@@ -526,13 +528,9 @@ update_next_action (WcSessionPage *self)
     }
   gtk_label_set_text (self->restricted_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->restricted_label), text != NULL);
+  /* Its accessible name follows without the access key (wc_ui_name_controls). */
   if (button != NULL)
-    {
-      gtk_button_set_label (self->next_button, button);
-      /* GTK 4.8 names the button by its raw label as well ("_Set Up…"):
-       * its label child names it already. */
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (self->next_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-    }
+    gtk_button_set_label (self->next_button, button);
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), button != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "session.next", button != NULL && !self->busy);
 }

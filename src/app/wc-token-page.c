@@ -8,6 +8,7 @@
 #include "wc-token-qr-dialog.h"
 #include "wc-error.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -592,6 +593,8 @@ show_rename_dialog (WcTokenPage *self,
                          rename_data_free, 0);
   /* The response buttons say their labels without the mnemonic marks. */
   wc_ui_name_controls (dialog);
+  /* Typing goes into the names, not onto a button. */
+  wc_ui_focus_on_show (GTK_WINDOW (dialog), GTK_WIDGET (rename->issuer));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -608,7 +611,7 @@ show_remove_dialog (WcTokenPage *self,
                                   wc_token_get_label (token));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
+                                    "remove", _("R_emove"),
                                     NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");

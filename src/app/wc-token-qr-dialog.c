@@ -4,6 +4,7 @@
  * memory that is cleared as soon as the dialog closes. */
 #include "wc-token-qr-dialog.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 #include "wc-otpauth-uri.h"
 #include "wc-qr.h"
 
@@ -132,6 +133,7 @@ wc_token_qr_dialog_init (WcTokenQrDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   wc_ui_name_controls (GTK_WIDGET (self));
+  wc_ui_close_on_escape (GTK_WINDOW (self));
 }
 
 WcTokenQrDialog *

@@ -1,5 +1,6 @@
 /* wc-ui-util.c: toasts and messages shared by the app's widgets. */
 #include "wc-ui-util.h"
+#include "wc-portal-codes.h"
 #include "wc-error.h"
 
 #include <glib/gi18n-lib.h>
@@ -49,11 +50,26 @@ wc_ui_show_toast_full (GtkWidget  *widget,
                        const char *text,
                        guint       timeout)
 {
-  GtkWidget *overlay;
   AdwToast *toast;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, timeout);
+  if (timeout == 0)
+    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  wc_ui_present_toast (widget, toast);
+}
+
+void
+wc_ui_present_toast (GtkWidget *widget,
+                     AdwToast  *toast)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
 
   overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
   /* Given the window itself, the overlay is inside it. */
@@ -61,13 +77,10 @@ wc_ui_show_toast_full (GtkWidget  *widget,
     overlay = find_descendant (widget, ADW_TYPE_TOAST_OVERLAY);
   if (overlay == NULL)
     {
-      g_debug ("No toast overlay for: %s", text);
+      g_debug ("No toast overlay for: %s", adw_toast_get_title (toast));
+      g_object_unref (toast);
       return;
     }
-  toast = adw_toast_new (text);
-  adw_toast_set_timeout (toast, timeout);
-  if (timeout == 0)
-    adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
   name_toast_buttons (overlay);
   /* A toast that waited for the one before is shown later. */
@@ -145,10 +158,22 @@ wc_ui_describe_error (const GError         *error,
       return g_strdup_printf (_("%s Check the portal address and fingerprint in the portal settings. (%s)"),
                               error->message, code);
     default:
-      support = support_line (status);
-      /* Translators: the portal's message, the error code, the support line. */
-      return g_strdup_printf (_("%s (%s) %s"), error->message, code, support);
+      break;
     }
+
+  /* The portal words this for any authenticator app; this app is the
+   * authenticator, and it waits for a fresh code by itself. */
+  if (g_strcmp0 (code, WC_PORTAL_CODE_OTP_INVALID) == 0)
+    return g_strdup_printf (_("The portal did not accept the one-time password: it was wrong or already used. A code this app filled in comes from its own key: check that this computer's clock is right. A code you typed: wait for the next one. Then log in again. (%s)"),
+                            code);
+  /* Final: trying again, or calling support, changes nothing. So is a
+   * message that names the support desk already. */
+  if (g_strcmp0 (code, WC_PORTAL_CODE_OLD_LOGIN_CLOSED) == 0 || g_strcmp0 (code, WC_PORTAL_CODE_INTERNAL) == 0)
+    /* Translators: the portal's message, the error code. */
+    return g_strdup_printf (_("%s (%s)"), error->message, code);
+  support = support_line (status);
+  /* Translators: the portal's message, the error code, the support line. */
+  return g_strdup_printf (_("%s (%s) %s"), error->message, code, support);
 }
 
 void
@@ -187,12 +212,18 @@ char *
 wc_ui_format_time (gint64 unix_time)
 {
   g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   if (time == NULL)
     return g_strdup ("?");
-  /* Translators: a date and time, as g_date_time_format() takes it;
-   * Japanese uses "%m/%d %H:%M" (24-hour). */
-  return g_date_time_format (time, _("%b %d, %H:%M"));
+  /* Times are the desktop's own (its time zone), so no zone is named. */
+  if (g_date_time_get_year (time) == g_date_time_get_year (now))
+    /* Translators: a date and time of this year, as g_date_time_format()
+     * takes it ("Mar 7, 12:19"); Japanese: "%Y年%-m月%-d日 %H:%M". */
+    return g_date_time_format (time, _("%b %-d, %H:%M"));
+  /* Translators: a date and time of another year, as g_date_time_format()
+   * takes it ("Mar 7, 2025, 12:19"); Japanese: "%Y年%-m月%-d日 %H:%M". */
+  return g_date_time_format (time, _("%b %-d, %Y, %H:%M"));
 }
 
 char *
@@ -266,18 +297,144 @@ wc_ui_render_png (GtkWindow   *window,
   return TRUE;
 }
 
+char *
+wc_ui_strip_mnemonic (const char *label)
+{
+  g_autoptr(GRegex) key = NULL;
+  g_autofree char *without_key = NULL;
+  GString *text;
+
+  if (label == NULL)
+    return NULL;
+  /* "戻る(_B)": the letter in brackets goes with its brackets. */
+  key = g_regex_new ("\\s*\\(_[[:alnum:]]\\)", 0, 0, NULL);
+  without_key = g_regex_replace_literal (key, label, -1, 0, "", 0, NULL);
+  text = g_string_new (NULL);
+  for (const char *p = without_key; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (text, *p);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static void
+set_name (GtkWidget  *widget,
+          const char *name)
+{
+  if (widget == NULL)
+    return;
+  /* GTK 4.8 reads the label property and then every label that the
+   * labelled-by relation names (here the access-key label itself, with
+   * its "(B)"): the name alone, without the relation. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+name_after_label (GtkWidget *widget)
+{
+  g_autofree char *name = NULL;
+
+  if (GTK_IS_BUTTON (widget))
+    {
+      name = gtk_button_get_use_underline (GTK_BUTTON (widget))
+             ? wc_ui_strip_mnemonic (gtk_button_get_label (GTK_BUTTON (widget))) : NULL;
+      if (name != NULL && *name != '\0')
+        set_name (widget, name);
+    }
+  else if (GTK_IS_LABEL (widget))
+    {
+      /* A label that gives its access key to another widget (a button's
+       * own box) names that widget: it says its text without the key. */
+      name = gtk_label_get_use_underline (GTK_LABEL (widget))
+             ? wc_ui_strip_mnemonic (gtk_label_get_label (GTK_LABEL (widget))) : NULL;
+      if (name != NULL && *name != '\0')
+        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+  else if (ADW_IS_BUTTON_CONTENT (widget))
+    {
+      /* An icon and a label in a button: the button is named by that
+       * label (the relation comes back whenever the content is placed),
+       * so the label says its text without the access key. */
+      name = adw_button_content_get_use_underline (ADW_BUTTON_CONTENT (widget))
+             ? wc_ui_strip_mnemonic (adw_button_content_get_label (ADW_BUTTON_CONTENT (widget))) : NULL;
+      if (name == NULL || *name == '\0')
+        return;
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_LABEL (child))
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    {
+      name = adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget))
+             ? wc_ui_strip_mnemonic (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))) : NULL;
+      if (name == NULL || *name == '\0')
+        return;
+      set_name (widget, name);
+      /* The switch of a "Remember …" row is named by the row's title. */
+      if (ADW_IS_ACTION_ROW (widget))
+        set_name (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (widget)), name);
+    }
+}
+
+/* A label with an access key is read without its mark ("C_hange" would
+ * be read "C_hange Change", "戻る(_B)" as "戻る(B)"), also after it
+ * changes. */
+static void
+name_without_mnemonic (GtkWidget  *widget,
+                       const char *property)
+{
+  g_autofree char *signal = g_strconcat ("notify::", property, NULL);
+
+  name_after_label (widget);
+  if (g_object_get_data (G_OBJECT (widget), "wc-named") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (widget), "wc-named", GINT_TO_POINTER (TRUE));
+  g_signal_connect (widget, signal, G_CALLBACK (name_after_label), NULL);
+  g_signal_connect (widget, "notify::use-underline", G_CALLBACK (name_after_label), NULL);
+}
+
+/* libadwaita 1.2 words the reveal button's tooltip itself ("Show Text"),
+ * and has no Japanese for it: the app's own words, in the user's
+ * language, as the button changes. */
+static void
+word_reveal_tooltip (GtkWidget *button)
+{
+  const char *wanted = g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (button)), "view-conceal-symbolic") == 0
+                       ? _("Hide the password") : _("Show the password");
+
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (button), wanted) != 0)
+    gtk_widget_set_tooltip_text (button, wanted);
+}
+
 static void
 name_controls (GtkWidget *widget,
                gboolean   in_password_row)
 {
+  if (ADW_IS_PREFERENCES_ROW (widget) && adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
+    name_without_mnemonic (widget, "title");
+  if (ADW_IS_BUTTON_CONTENT (widget) && adw_button_content_get_use_underline (ADW_BUTTON_CONTENT (widget)))
+    name_without_mnemonic (widget, "label");
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget))
+      && gtk_label_get_mnemonic_widget (GTK_LABEL (widget)) != NULL
+      && !GTK_IS_BUTTON (gtk_widget_get_parent (widget)))
+    name_without_mnemonic (widget, "label");
   if (GTK_IS_BUTTON (widget))
     {
       if (gtk_button_get_use_underline (GTK_BUTTON (widget)))
-        /* The label child names the button already. */
-        gtk_accessible_reset_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+        name_without_mnemonic (widget, "label");
       else if (in_password_row && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
-        gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                        _("Show or hide the password"), -1);
+        {
+          gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          _("Show or hide the password"), -1);
+          word_reveal_tooltip (widget);
+          g_signal_connect (widget, "notify::tooltip-text", G_CALLBACK (word_reveal_tooltip), NULL);
+        }
     }
   in_password_row = in_password_row || ADW_IS_PASSWORD_ENTRY_ROW (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;

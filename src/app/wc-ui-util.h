@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 /* Shows @text as a toast in the window that holds @widget. */
 void   wc_ui_show_toast          (GtkWidget            *widget,
                                   const char           *text);
+/* Shows @toast (taking it) in the window that holds @widget. */
+void   wc_ui_present_toast       (GtkWidget            *widget,
+                                  AdwToast             *toast);
 /* A toast with a priority and a timeout, for messages that must stay. */
 void   wc_ui_show_toast_full     (GtkWidget            *widget,
                                   const char           *text,
@@ -38,7 +41,8 @@ const char *wc_ui_describe_role  (const char           *role);
 void   wc_ui_set_spinning        (GtkSpinner           *spinner,
                                   gboolean              spinning);
 
-/* A time in the user's locale and time zone, e.g. "11/15 04:00". */
+/* A time in the user's locale and time zone: "Mar 7, 12:19", with the
+ * year when it is not this year; in Japanese "2026年3月7日 12:19". */
 char  *wc_ui_format_time         (gint64                unix_time);
 /* "11/15 04:00–04:40" for a window within one day, else both in full. */
 char  *wc_ui_format_time_range   (gint64                from,
@@ -66,6 +70,9 @@ G_BEGIN_DECLS
  * password row's reveal button has no name. Call it at the end of a
  * template widget's init. */
 void     wc_ui_name_controls     (GtkWidget            *root);
+/* @label without its access key: "C_hange" → "Change", "戻る(_B)" →
+ * "戻る"; "__" stays one underscore. */
+char    *wc_ui_strip_mnemonic    (const char           *label);
 
 G_END_DECLS
 

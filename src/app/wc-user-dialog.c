@@ -4,6 +4,7 @@
  * back to the row it names (the portal's "field"). */
 #include "wc-user-dialog.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -240,6 +241,11 @@ wc_user_dialog_new (GtkWindow              *parent,
       adw_combo_row_set_selected (self->role_row, g_strcmp0 (user->role, "shipping") == 0 ? 1 : 0);
     }
   update_response (self);
+  /* Typing goes into the first field, never onto Cancel. */
+  wc_ui_focus_on_show (GTK_WINDOW (self),
+                       mode == WC_USER_DIALOG_CREATE ? GTK_WIDGET (self->user_id_row)
+                       : mode == WC_USER_DIALOG_RENAME ? GTK_WIDGET (self->name_row)
+                       : GTK_WIDGET (self->role_row));
   return self;
 }
 

@@ -176,7 +176,7 @@ make_row (WcUsersPage            *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), spinner);
 
   add_menu_item (menu, _("_Rename…"), "users.rename", user->user_id);
-  add_menu_item (menu, _("Change _Role…"), "users.set-role", user->user_id);
+  add_menu_item (menu, _("_Change Role…"), "users.set-role", user->user_id);
   if (user->disabled)
     add_menu_item (menu, _("_Enable"), "users.enable", user->user_id);
   else
@@ -450,6 +450,20 @@ on_created (GObject      *source,
 
 /* Rename and change role share the form. */
 
+static void set_disabled (WcUsersPage            *self,
+                          const WcPortalUserInfo *user,
+                          gboolean                disabled);
+
+static void
+on_undo_disable (AdwToast    *toast,
+                 WcUsersPage *self)
+{
+  const WcPortalUserInfo *user = find_user (self, g_object_get_data (G_OBJECT (toast), "user-id"));
+
+  if (user != NULL && !g_hash_table_contains (self->busy_users, user->user_id))
+    set_disabled (self, user, FALSE);
+}
+
 static void
 on_updated (GObject      *source,
             GAsyncResult *result,
@@ -471,8 +485,20 @@ on_updated (GObject      *source,
     /* Translators: a user's name, then a role (General or Shipping). */
     toast = g_strdup_printf (_("“%s” is now %s"), user_name (user), wc_ui_describe_role (user->role));
   else if (user->disabled)
-    /* Translators: %s is a user's name. */
-    toast = g_strdup_printf (_("“%s” disabled: they can no longer log in"), user_name (user));
+    {
+      /* Disabling asks nothing first: the toast can take it back. */
+      AdwToast *undo;
+
+      /* Translators: %s is a user's name. */
+      toast = g_strdup_printf (_("“%s” disabled: they can no longer log in"), user_name (user));
+      undo = adw_toast_new (toast);
+      adw_toast_set_button_label (undo, _("_Undo"));
+      adw_toast_set_timeout (undo, 10);
+      g_object_set_data_full (G_OBJECT (undo), "user-id", g_strdup (user->user_id), g_free);
+      g_signal_connect_object (undo, "button-clicked", G_CALLBACK (on_undo_disable), op->self, 0);
+      wc_ui_present_toast (GTK_WIDGET (op->self), undo);
+      return;
+    }
   else
     /* Translators: %s is a user's name. */
     toast = g_strdup_printf (_("“%s” enabled"), user_name (user));
@@ -746,7 +772,7 @@ delete_action (GtkWidget  *widget,
   /* Translators: a user's name, then the user ID. */
   body = g_strdup_printf (_("“%s” (%s) can no longer log in, and their one-time password key is removed. This cannot be undone; the user ID can be used again."),
                           user_name (user), user->user_id);
-  confirm (self, user->user_id, _("Delete User?"), body, _("_Delete"), TRUE, delete_user);
+  confirm (self, user->user_id, _("Delete User?"), body, _("De_lete"), TRUE, delete_user);
 }
 
 static void
@@ -763,7 +789,7 @@ reset_password_action (GtkWidget  *widget,
   /* Translators: %s is a user's name. */
   body = g_strdup_printf (_("The current password of “%s” stops working. They get a one-time password, shown once, that must be changed at the next login."),
                           user_name (user));
-  confirm (self, user->user_id, _("Reset Password?"), body, _("_Reset Password"), TRUE, reset_password);
+  confirm (self, user->user_id, _("Reset Password?"), body, _("Reset _Password"), TRUE, reset_password);
 }
 
 static void

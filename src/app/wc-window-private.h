@@ -23,6 +23,9 @@ struct _WcWindow
   GCancellable *cancellable;
   guint connecting;
   gboolean demo;
+  guint focus_source;       /* moves the focus into a page just shown */
+  gboolean painted;         /* the first frame is on screen */
+  gboolean demo_waiting;    /* the demo portal starts after that frame */
 
   /* Template children. */
   AdwToastOverlay *toast_overlay;

@@ -87,12 +87,62 @@ wc_window_ensure_token_page (WcWindow *self)
   return self->token_page;
 }
 
+static void
+scroll_to_top (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_lower (adjustment));
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    scroll_to_top (child);
+}
+
+static gboolean
+focus_into_page (gpointer user_data)
+{
+  WcWindow *self = user_data;
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  self->focus_source = 0;
+  if (GTK_IS_STACK (page) || ADW_IS_BIN (page))
+    {
+      GtkWidget *inner = GTK_IS_STACK (page) ? gtk_stack_get_visible_child (GTK_STACK (page))
+                                             : adw_bin_get_child (ADW_BIN (page));
+      page = inner != NULL ? inner : page;
+    }
+  /* A page that placed the focus itself (on the field to fill in) keeps it. */
+  if (page != NULL && gtk_widget_get_mapped (page) && (focus == NULL || !gtk_widget_is_ancestor (focus, page))
+      && !gtk_widget_grab_focus (page))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+  return G_SOURCE_REMOVE;
+}
+
+/* A page that comes into view opens at its top, with the focus inside it:
+ * after Alt+2 the keyboard is in the token list, not on the tab. */
+static void
+enter_page (WcWindow *self)
+{
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page != NULL)
+    scroll_to_top (page);
+  if (self->focus_source == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->focus_source = g_idle_add (focus_into_page, self);
+}
+
 /* The tab switcher, a shortcut or an action showed a tab. */
 static void
 on_view_changed (WcWindow *self)
 {
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "authenticator") == 0)
     wc_window_ensure_token_page (self);
+  enter_page (self);
 }
 
 static void
@@ -262,7 +312,6 @@ on_demo_started (GObject      *source,
   WcWindow *self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(WcDemoPortal) demo = wc_application_start_demo_finish (WC_APPLICATION (source), result, &error);
-  g_autoptr(WcSecret) initial_password = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -276,9 +325,7 @@ on_demo_started (GObject      *source,
     }
 
   use_portal (self, wc_demo_portal_get_url (demo), wc_demo_portal_get_fingerprint (demo), "demo");
-  initial_password = wc_demo_portal_dup_initial_password (demo);
-  wc_login_page_set_demo_credentials (ensure_login_page (self), wc_demo_portal_get_merchant_code (demo),
-                                      initial_password);
+  wc_login_page_set_demo (ensure_login_page (self), demo);
 }
 
 void
@@ -292,7 +339,7 @@ wc_window_connect (WcWindow *self,
   mode = demo ? WC_PORTAL_MODE_DEMO : wc_settings_get_portal_mode (self->settings);
   self->demo = mode == WC_PORTAL_MODE_DEMO;
   if (self->login_page != NULL)
-    wc_login_page_set_demo_credentials (self->login_page, NULL, NULL);
+    wc_login_page_set_demo (self->login_page, NULL);
 
   switch (mode)
     {
@@ -302,7 +349,12 @@ wc_window_connect (WcWindow *self,
       wc_connect_page_set_error (self->connect_page, NULL);
       wc_connect_page_set_busy (self->connect_page, _("Starting the demo portal on this computer…"));
       self->connecting++;
-      wc_application_start_demo_async (self->application, self->cancellable, on_demo_started, self);
+      /* On two cores the portal's start (key, certificate, database)
+       * would hold back the window's first frame: it waits for it. */
+      if (self->painted)
+        wc_application_start_demo_async (self->application, self->cancellable, on_demo_started, self);
+      else
+        self->demo_waiting = TRUE;
       break;
     case WC_PORTAL_MODE_URL:
       {
@@ -376,11 +428,27 @@ wc_window_is_busy (WcWindow *self)
  * screen, and asked for again whenever it comes to the front. */
 
 static void
+on_after_paint (GdkFrameClock *clock,
+                WcWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint, self);
+  self->painted = TRUE;
+  if (self->demo_waiting)
+    {
+      self->demo_waiting = FALSE;
+      wc_application_start_demo_async (self->application, self->cancellable, on_demo_started, self);
+    }
+}
+
+static void
 wc_window_map (GtkWidget *widget)
 {
   WcWindow *self = WC_WINDOW (widget);
 
   GTK_WIDGET_CLASS (wc_window_parent_class)->map (widget);
+  if (!self->painted)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (on_after_paint), self, 0);
   if (self->session != NULL)
     wc_login_session_set_watched (self->session, TRUE);
 }
@@ -417,6 +485,7 @@ wc_window_dispose (GObject *object)
   WcWindow *self = WC_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->focus_source, g_source_remove);
   if (self->session != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->session, self);
@@ -473,6 +542,7 @@ wc_window_init (WcWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  g_signal_connect_swapped (self->login_stack, "notify::visible-child", G_CALLBACK (enter_page), self);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed), NULL);
 }
 

@@ -30,6 +30,7 @@
 #include "wc-tls.h"
 
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <string.h>
@@ -777,4 +778,115 @@ wc_demo_portal_stop (WcDemoPortal *self)
   else
     run_stop (run);
   run_unref (run);
+}
+
+/* The outbox holds one JSON object per line; a reset is read from its
+ * last WC_DEMO_OUTBOX_TAIL bytes, which hold hundreds of messages. */
+#define WC_DEMO_OUTBOX_TAIL (64 * 1024)
+
+static gboolean
+read_outbox_tail (const char  *path,
+                  WcSecret   **tail,
+                  GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  goffset size;
+  gsize wanted, got = 0;
+  WcSecret *buffer;
+
+  stream = g_file_read (file, NULL, error);
+  if (stream == NULL)
+    return FALSE;
+  info = g_file_input_stream_query_info (stream, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                         NULL, error);
+  if (info == NULL)
+    return FALSE;
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "%s is not a regular file", path);
+      return FALSE;
+    }
+  size = g_file_info_get_size (info);
+  wanted = (gsize) MIN (size, (goffset) WC_DEMO_OUTBOX_TAIL);
+  if (size > (goffset) wanted
+      && !g_seekable_seek (G_SEEKABLE (stream), size - (goffset) wanted, G_SEEK_SET, NULL, error))
+    return FALSE;
+  /* The text holds temporary passwords: kept in locked, wiped memory. */
+  buffer = wc_secret_new (wanted + 1);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (stream), wc_secret_get_data (buffer), wanted, &got, NULL, error))
+    {
+      wc_secret_unref (buffer);
+      return FALSE;
+    }
+  wc_secret_get_data (buffer)[got] = '\0';
+  *tail = buffer;
+  return TRUE;
+}
+
+static const char *
+no_reset_text (void)
+{
+  return _("The demo portal's outbox holds no password reset for this merchant code yet.");
+}
+
+WcSecret *
+wc_demo_portal_read_reset_mail (WcDemoPortal  *self,
+                                const char    *merchant_code,
+                                gint64        *expires_at,
+                                GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(WcSecret) tail = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) local = NULL;
+  WcSecret *password = NULL;
+
+  g_return_val_if_fail (WC_IS_DEMO_PORTAL (self), NULL);
+  g_return_val_if_fail (merchant_code != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  path = g_build_filename (self->data_dir, "outbox.log", NULL);
+  if (!read_outbox_tail (path, &tail, &local))
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, no_reset_text ());
+      else
+        g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  lines = g_strsplit (wc_secret_get_text (tail), "\n", -1);
+  for (guint i = g_strv_length (lines); password == NULL && i > 0; i--)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *message;
+      const char *text;
+
+      /* The first line of a cut tail is a part of one and does not parse. */
+      if (!json_parser_load_from_data (parser, lines[i - 1], -1, NULL)
+          || json_parser_get_root (parser) == NULL
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      message = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member_with_default (message, "kind", ""), "legacy-password-reset") != 0
+          || g_strcmp0 (json_object_get_string_member_with_default (message, "merchant_code", ""), merchant_code) != 0)
+        continue;
+      text = json_object_get_string_member_with_default (message, "temporary_password", "");
+      if (*text == '\0')
+        continue;
+      password = wc_secret_new_from_text (text);
+      if (expires_at != NULL)
+        {
+          g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (
+            json_object_get_string_member_with_default (message, "expires_at", ""), NULL);
+
+          *expires_at = when != NULL ? g_date_time_to_unix (when) : 0;
+        }
+    }
+  for (guint i = 0; lines[i] != NULL; i++)
+    memset (lines[i], 0, strlen (lines[i]));
+  if (password == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, no_reset_text ());
+  return password;
 }

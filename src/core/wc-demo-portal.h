@@ -38,4 +38,14 @@ WcSecret     *wc_demo_portal_dup_initial_password (WcDemoPortal        *self);
 
 void          wc_demo_portal_stop                 (WcDemoPortal        *self);
 
+/* The demo portal sends no mail: an old-password reset's temporary
+ * password goes to its outbox (DIR/outbox.log) instead. This reads the
+ * newest such message for @merchant_code: the temporary password, and
+ * in @expires_at (may be NULL) until when it works. G_IO_ERROR_NOT_FOUND
+ * when there is none. Only the end of a long outbox is read. */
+WcSecret     *wc_demo_portal_read_reset_mail      (WcDemoPortal        *self,
+                                                   const char          *merchant_code,
+                                                   gint64              *expires_at,
+                                                   GError             **error);
+
 G_END_DECLS

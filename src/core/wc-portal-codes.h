@@ -20,5 +20,6 @@ G_BEGIN_DECLS
 #define WC_PORTAL_CODE_OLD_LOGIN_CLOSED          "W066000001"
 #define WC_PORTAL_CODE_TABLET_PASSWORD_EXPIRED   "T042000005"  /* the old password is over 90 days old */
 #define WC_PORTAL_CODE_TABLET_PASSWORD_INITIAL   "T042000006"  /* a first or reset old password */
+#define WC_PORTAL_CODE_INTERNAL                  "W099000001"
 
 G_END_DECLS

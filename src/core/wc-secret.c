@@ -210,7 +210,7 @@ wc_base32_normalize (const char  *text,
       if (padding > 0 || base32_value (c) < 0)
         {
           g_set_error (error, WC_OTP_ERROR, WC_OTP_ERROR_SECRET,
-                       _("The secret key is not valid base32: only the letters A–Z and the digits 2–7 may be used"));
+                       _("A secret key holds only the letters A to Z and the digits 2 to 7 (spaces and lower case are fine). Check it against the admin screen"));
           return NULL;
         }
       out->data[len++] = (guint8) c;

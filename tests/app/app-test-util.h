@@ -42,6 +42,11 @@ GtkWidget  *app_test_find_shown         (GtkWidget    *root,
 gboolean    app_test_shows_text          (GtkWidget    *root,
                                           const char   *text);
 
+/* Runs what Escape does in @window through the window's own shortcut
+ * controllers (GTK has no way to fake a key press from inside); FALSE
+ * when no shortcut of the window answers Escape. */
+gboolean    app_test_press_escape        (GtkWindow     *window);
+
 /* The clipboard's text, or NULL when it holds none. */
 char       *app_test_read_clipboard      (GdkClipboard  *clipboard);
 

@@ -168,6 +168,27 @@ def focus(window, name, roles=TEXTS, timeout=20):
     return node is not None and click(window, node)
 
 
+def focused(root):
+    """The node under @root that has the keyboard focus, or None."""
+    for node, _ in walk(root):
+        try:
+            if node.getState().contains(pyatspi.STATE_FOCUSED):
+                return node
+        except Exception:
+            continue
+    return None
+
+
+def describe_node(node):
+    """A node's role and name, for a failure's diagnosis."""
+    if node is None:
+        return "nothing focused"
+    try:
+        return f"{node.getRoleName()} {label_of(node)!r}"
+    except Exception:
+        return "?"
+
+
 def key(*keys):
     """Real X key presses, as a keyboard makes them."""
     subprocess.run(["xdotool", "key", "--clearmodifiers", *keys], check=True)
@@ -201,13 +222,17 @@ NAMED_ROLES = {
 }
 # GTK falls back to the type name when a widget has no accessible name.
 TYPE_NAME = re.compile(r"^(Gtk|Adw|Wc)[A-Z][A-Za-z]+$")
-# A mnemonic read aloud ("_Log In"), or a label read twice ("Log In Log In").
-MNEMONIC = re.compile(r"(^|\s)_\w")
+# An access key read aloud: "_Log In", "C_hange", or in Japanese "戻る(B)".
+MNEMONIC = re.compile(r"(^|\s)_\w|(^|\s)[A-Z][a-z]*_[a-z]|\(_?[A-Z0-9]\)")
 
 
 def doubled(name):
+    """A label read twice: "Log In Log In", or "C_hange Change"."""
     half = len(name) // 2
-    return len(name) > 2 and name[half] == " " and name[:half] == name[half + 1:]
+    for first, second in ((name[:half], name[half + 1:]), (name[:half + 1], name[half + 2:])):
+        if len(name) > 2 and name[len(first)] == " " and first.replace("_", "") == second:
+            return True
+    return False
 
 
 def unnamed_controls(window):
@@ -227,12 +252,12 @@ def unnamed_controls(window):
     return wrong
 
 
-MNEMONIC_MARK = re.compile(r"_")
+MNEMONIC_MARK = re.compile(r"\s*\(_[A-Za-z0-9]\)|_")
 
 
 def shown_name(label):
-    """A button's accessible name for its (translated) label: GTK reads the
-    mnemonic's letter but not its underscore."""
+    """A button's accessible name for its (translated) label: the app names
+    it without its access key ("C_hange" → "Change", "戻る(_B)" → "戻る")."""
     return MNEMONIC_MARK.sub("", label)
 
 

@@ -438,6 +438,28 @@ test_close_forgets (Fixture       *f,
   g_assert_cmpuint (f->added, ==, 0);
 }
 
+/* The keyboard: the dialog opens with the focus in the link field, the
+ * focus follows a page change into its first field, and Escape closes
+ * the dialog. */
+static void
+test_keyboard (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkWidget *uri = row (f, ADW_TYPE_PASSWORD_ENTRY_ROW, "Link");
+  GtkWidget *issuer;
+
+  app_test_wait_until (gtk_root_get_focus (GTK_ROOT (f->dialog)) != NULL
+                       && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->dialog)), uri), 5000);
+  wc_add_token_dialog_set_page (f->dialog, "manual");
+  issuer = row (f, ADW_TYPE_ENTRY_ROW, "Issuer");
+  app_test_wait_until (gtk_root_get_focus (GTK_ROOT (f->dialog)) != NULL
+                       && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->dialog)), issuer), 5000);
+
+  g_assert_true (app_test_press_escape (GTK_WINDOW (f->dialog)));
+  app_test_wait_until (f->dialog == NULL, 5000);
+  g_assert_cmpuint (f->added, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +477,7 @@ main (int   argc,
   ADD ("qr-clipboard", test_qr_clipboard);
   ADD ("paste-link", test_paste_link);
   ADD ("close-forgets", test_close_forgets);
+  ADD ("keyboard", test_keyboard);
 #undef ADD
   return g_test_run ();
 }

@@ -327,7 +327,7 @@ test_child_first_run (void)
   g_assert_true (change_password (f.session, "Tanaka-pass-2026"));
   g_assert_cmpint (wc_login_session_get_next_action (f.session), ==, WC_LOGIN_NEXT_SET_UP_KEY);
 
-  button = app_test_find_shown (GTK_WIDGET (f.page), GTK_TYPE_BUTTON, "Set Up the One-Time Password Key");
+  button = app_test_find_shown (GTK_WIDGET (f.page), GTK_TYPE_BUTTON, "Set _Up the One-Time Password Key");
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.page), "session.next", NULL));
   app_test_wait_until (is_full_login (f.session), 90000);

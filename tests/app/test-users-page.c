@@ -284,7 +284,7 @@ create_user (Fixture    *f,
   fill (dialog, "Display name", name);
   if (shipping)
     adw_combo_row_set_selected (ADW_COMBO_ROW (app_test_find_shown (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, g_dgettext (GETTEXT_PACKAGE, "Role"))), 1);
-  click (dialog, "_Create");
+  click (dialog, "Cr_eate");
   shown = wait_for_dialog (WC_TYPE_INITIAL_PASSWORD_DIALOG);
   g_assert_null (find_dialog (WC_TYPE_USER_DIALOG));
   g_assert_true (app_test_shows_text (GTK_WIDGET (shown),
@@ -333,9 +333,17 @@ test_actions (void)
   wait_for_text (&f, "tanaka · General · OTP not enrolled, Must change password");
   g_assert_false (app_test_shows_text (GTK_WIDGET (f.window), password));
 
-  /* Rename. */
+  /* Rename. The dialog opens with the focus in its field, never on
+   * Cancel, so typing goes into the name. */
   activate (&f, "users.rename", "tanaka");
   dialog = wait_for_dialog (WC_TYPE_USER_DIALOG);
+  {
+    GtkWidget *name = app_test_find_shown (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW,
+                                           g_dgettext (GETTEXT_PACKAGE, "Display name"));
+
+    app_test_wait_until (gtk_root_get_focus (GTK_ROOT (dialog)) != NULL
+                         && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), name), 5000);
+  }
   fill (dialog, "Display name", "Tanaka Jiro");
   click (dialog, "_Rename");
   wait_for_text (&f, "“Tanaka Ichiro” renamed to “Tanaka Jiro”");
@@ -351,20 +359,34 @@ test_actions (void)
   wait_idle (&f);
   wait_for_text (&f, "tanaka · Shipping");
 
-  /* Disable and enable, with progress on the row. */
+  /* Disable, with progress on the row, and undo it from the toast. */
   activate (&f, "users.disable", "tanaka");
   g_assert_true (wc_users_page_is_busy (f.page));
   wait_for_text (&f, "“Tanaka Jiro” disabled");
   wait_idle (&f);
   wait_for_text (&f, "tanaka · Shipping · Disabled");
-  activate (&f, "users.enable", "tanaka");
+  {
+    GtkWidget *undo = app_test_find_shown (GTK_WIDGET (f.window), GTK_TYPE_BUTTON,
+                                           g_dgettext (GETTEXT_PACKAGE, "_Undo"));
+
+    g_assert_nonnull (undo);
+    app_test_spin (500);  /* as a person would: the toast has come in */
+    g_signal_emit_by_name (undo, "clicked");
+  }
   wait_for_text (&f, "“Tanaka Jiro” enabled");
+  wait_idle (&f);
+  g_assert_false (app_test_shows_text (GTK_WIDGET (f.page), "Disabled"));
+  /* And the menu way, disable then enable. */
+  activate (&f, "users.disable", "tanaka");
+  wait_idle (&f);
+  wait_for_text (&f, "tanaka · Shipping · Disabled");
+  activate (&f, "users.enable", "tanaka");
   wait_idle (&f);
   g_assert_false (app_test_shows_text (GTK_WIDGET (f.page), "Disabled"));
 
   /* Reset the password: confirmed, then shown once. */
   activate (&f, "users.reset-password", "tanaka");
-  click (wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG), "_Reset Password");
+  click (wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG), "Reset _Password");
   reset = take_password ();
   g_assert_cmpstr (reset, !=, password);
   wait_for_text (&f, "Password of “Tanaka Jiro” reset");
@@ -380,7 +402,7 @@ test_actions (void)
   activate (&f, "users.delete", "tanaka");
   dialog = wait_for_dialog (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_true (app_test_shows_text (GTK_WIDGET (dialog), "This cannot be undone"));
-  click (dialog, "_Delete");
+  click (dialog, "De_lete");
   wait_for_text (&f, "“Tanaka Jiro” deleted");
   wait_idle (&f);
   wait_for_text (&f, "No users yet");
@@ -404,7 +426,7 @@ test_refusals (void)
   dialog = wait_for_dialog (WC_TYPE_USER_DIALOG);
   fill (dialog, "User ID", "suzuki");
   fill (dialog, "Display name", "Another Suzuki");
-  click (dialog, "_Create");
+  click (dialog, "Cr_eate");
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (dialog), "This user ID is already in use"), 20000);
   row = app_test_find_shown (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "User ID");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
@@ -414,7 +436,7 @@ test_refusals (void)
   /* A policy violation: a display name with a control character. */
   fill (dialog, "User ID", "sato");
   fill (dialog, "Display name", "Sato\x01Taro");
-  click (dialog, "_Create");
+  click (dialog, "Cr_eate");
   app_test_wait_until (app_test_shows_text (GTK_WIDGET (dialog), "An entry is not valid"), 20000);
   row = app_test_find_shown (GTK_WIDGET (dialog), ADW_TYPE_ENTRY_ROW, "Display name");
   g_assert_true (gtk_widget_has_css_class (row, "error"));
@@ -427,7 +449,7 @@ test_refusals (void)
   dialog = wait_for_dialog (WC_TYPE_USER_DIALOG);
   fill (dialog, "User ID", "-bad id");
   fill (dialog, "Display name", "Bad");
-  g_assert_false (gtk_widget_is_sensitive (app_test_find_shown (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "_Create")));
+  g_assert_false (gtk_widget_is_sensitive (app_test_find_shown (GTK_WIDGET (dialog), GTK_TYPE_BUTTON, "Cr_eate")));
   gtk_window_destroy (dialog);
 
   /* An action on a user that went away meanwhile: 404, as a toast. */
@@ -534,13 +556,14 @@ test_screenshots (void)
   wait_idle (&f);
   app_test_spin (6000);  /* let the toasts go */
 
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
   dialog_png = g_build_filename (dir, "users-password-dialog.png", NULL);
-  g_assert_true (wc_ui_render_png (wait_for_dialog (WC_TYPE_INITIAL_PASSWORD_DIALOG), dialog_png, &error));
+  wc_ui_render_png (wait_for_dialog (WC_TYPE_INITIAL_PASSWORD_DIALOG), dialog_png, &error);
   g_assert_no_error (error);
   g_free (take_password ());
   app_test_spin (6000);
   page_png = g_build_filename (dir, "users-page.png", NULL);
-  g_assert_true (wc_ui_render_png (f.window, page_png, &error));
+  wc_ui_render_png (f.window, page_png, &error);
   g_assert_no_error (error);
 
   fixture_teardown (&f);

@@ -211,6 +211,103 @@ test_first_and_second_start (Fixture       *f,
 }
 
 static void
+append_line (const char *path,
+             const char *line)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strconcat (line, "\n", NULL);
+
+  out = g_file_append_to (file, G_FILE_CREATE_PRIVATE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (G_OUTPUT_STREAM (out), text, strlen (text), NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* The demo portal's "mail": the newest old-password reset for the
+ * merchant, read from the end of the outbox only. */
+static void
+test_reset_mail (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(WcDemoPortal) portal = wc_demo_portal_new (WC_PORTAL_PROGRAM_PATH, f->data_dir);
+  g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcPortalLogin) login = NULL;
+  g_autoptr(WcSecret) temporary = NULL;
+  g_autoptr(WcSecret) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *outbox = g_build_filename (f->data_dir, "outbox.log", NULL);
+  g_autofree char *other = NULL;
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  const char *merchant;
+  gint64 expires_at = 0;
+  gsize padded = 0;
+
+  g_assert_true (start (portal, NULL, &error));
+  g_assert_no_error (error);
+  merchant = wc_demo_portal_get_merchant_code (portal);
+
+  /* No reset yet: no outbox at all. */
+  g_assert_null (wc_demo_portal_read_reset_mail (portal, merchant, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  client = wc_portal_client_new (wc_demo_portal_get_url (portal), wc_demo_portal_get_fingerprint (portal), &error);
+  g_assert_no_error (error);
+  wc_wait_init (&wait);
+  wc_portal_client_legacy_password_reset_async (client, merchant, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  temporary = wc_demo_portal_read_reset_mail (portal, merchant, &expires_at, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (temporary);
+  g_assert_cmpuint (strlen (wc_secret_get_text (temporary)), ==, 16);
+  g_assert_cmpint (ABS (expires_at - (g_get_real_time () / G_USEC_PER_SEC + 24 * 3600)), <, 600);
+  /* Another merchant code has no mail. */
+  g_assert_null (wc_demo_portal_read_reset_mail (portal, "987654321", NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* It is the password the portal made: the old login takes it. */
+  wc_wait_init (&wait);
+  wc_portal_client_legacy_login_async (client, merchant, wc_secret_get_text (temporary), NULL, wc_wait_done, &wait);
+  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_true (login->must_change_password);
+
+  /* Lines that are not messages are passed over. */
+  append_line (outbox, "not json {");
+  append_line (outbox, "[1, 2]");
+  again = wc_demo_portal_read_reset_mail (portal, merchant, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (wc_secret_equal (again, temporary));
+  g_clear_pointer (&again, wc_secret_unref);
+
+  /* Only the outbox's last 64 KiB are read: a message further back is
+   * not found, however long the file. */
+  other = g_strdup_printf ("{\"kind\":\"legacy-password-reset\",\"merchant_code\":\"987654321\","
+                           "\"temporary_password\":\"%s\"}", "Aa1-other-merchant-pw");
+  while (padded <= 64 * 1024)
+    {
+      append_line (outbox, other);
+      padded += strlen (other) + 1;
+    }
+  g_assert_null (wc_demo_portal_read_reset_mail (portal, merchant, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The newest message counts. */
+  append_line (outbox, "{\"kind\":\"legacy-password-reset\",\"merchant_code\":\"123456789\","
+                       "\"temporary_password\":\"Newest-temp-pw-16\",\"expires_at\":\"2026-12-08T10:00:00Z\"}");
+  again = wc_demo_portal_read_reset_mail (portal, merchant, &expires_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (wc_secret_get_text (again), ==, "Newest-temp-pw-16");
+  g_assert_cmpint (expires_at, ==, 1796724000);
+}
+
+static void
 test_missing_program (Fixture       *f,
                       gconstpointer  data)
 {
@@ -343,6 +440,7 @@ main (int    argc,
   g_test_add ("/demo-portal/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("first-and-second-start", test_first_and_second_start);
   ADD ("missing-program", test_missing_program);
+  ADD ("reset-mail", test_reset_mail);
   ADD ("portal-fails", test_portal_fails);
   ADD ("stop-without-start", test_stop_without_start);
   ADD ("cancelled", test_cancelled);
