@@ -523,7 +523,7 @@ on_logged_out (GObject      *source,
   set_busy (self, FALSE);
   /* The client ends the session even when the portal could not be
    * told; the window shows the login page then. */
-  wc_ui_show_error_toast (GTK_WIDGET (self), error, wc_login_session_get_status (session));
+  wc_ui_show_failure (GTK_WIDGET (self), error, wc_login_session_get_status (session));
 }
 
 static void

@@ -414,8 +414,7 @@ on_tablet_checked (GObject      *source,
                               : _("The tablet (iPad) login is refused with error T042000006: the old password is still the first (or a reset) password, which must be changed before the tablet works. Change it through the old login; the tablet then logs in with the new one."));
       return;
     }
-  text = wc_ui_describe_error (error, wc_login_session_get_status (self->session));
-  wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
+  wc_ui_show_failure (GTK_WIDGET (self), error, wc_login_session_get_status (self->session));
 }
 
 static void
@@ -746,7 +745,7 @@ on_logged_out (GObject      *source,
   self = WC_SESSION_PAGE (user_data);
   set_busy (self, FALSE);
   /* The session ends here either way; the window moves on by itself. */
-  wc_ui_show_error_toast (GTK_WIDGET (self), error, wc_login_session_get_status (session));
+  wc_ui_show_failure (GTK_WIDGET (self), error, wc_login_session_get_status (session));
 }
 
 static void

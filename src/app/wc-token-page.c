@@ -194,10 +194,7 @@ static void
 show_failure (WcTokenPage  *self,
               const GError *error)
 {
-  g_autofree char *text = wc_ui_describe_error (error, NULL);
-
-  if (text != NULL)
-    wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
+  wc_ui_show_failure (GTK_WIDGET (self), error, NULL);
 }
 
 /* Loading */

@@ -1,5 +1,6 @@
 /* wc-ui-util.c: toasts and messages shared by the app's widgets. */
 #include "wc-ui-util.h"
+#include "wc-error-bar.h"
 #include "wc-portal-codes.h"
 #include "wc-error.h"
 
@@ -177,16 +178,35 @@ wc_ui_describe_error (const GError         *error,
 }
 
 void
-wc_ui_show_error_toast (GtkWidget            *widget,
-                        const GError         *error,
-                        const WcPortalStatus *status)
+wc_ui_show_error (GtkWidget  *widget,
+                  const char *text)
+{
+  GtkRoot *root;
+  GtkWidget *bar;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (text != NULL);
+
+  root = gtk_widget_get_root (widget);
+  bar = root != NULL ? find_descendant (GTK_WIDGET (root), WC_TYPE_ERROR_BAR) : NULL;
+  if (bar != NULL)
+    wc_error_bar_show (WC_ERROR_BAR (bar), text);
+  else
+    /* A page on its own (the widget tests): a toast that stays. */
+    wc_ui_show_toast_full (widget, text, 0);
+}
+
+void
+wc_ui_show_failure (GtkWidget            *widget,
+                    const GError         *error,
+                    const WcPortalStatus *status)
 {
   g_autofree char *text = NULL;
 
   g_return_if_fail (GTK_IS_WIDGET (widget));
 
   if (error != NULL && (text = wc_ui_describe_error (error, status)) != NULL)
-    wc_ui_show_toast (widget, text);
+    wc_ui_show_error (widget, text);
 }
 
 const char *

@@ -26,10 +26,14 @@ void   wc_ui_show_toast_full     (GtkWidget            *widget,
 char  *wc_ui_describe_error      (const GError         *error,
                                   const WcPortalStatus *status);
 
-/* Shows @error as a toast in the window that holds @widget, as
- * wc_ui_describe_error() words it; nothing for a NULL error or a
- * cancellation. */
-void   wc_ui_show_error_toast    (GtkWidget            *widget,
+/* Shows @text, a failure, in the error bar of the window that holds
+ * @widget (wrapped in full, read out, until closed or replaced); a
+ * lasting toast where there is no such bar. */
+void   wc_ui_show_error          (GtkWidget            *widget,
+                                  const char           *text);
+/* Shows @error that way, as wc_ui_describe_error() words it; nothing
+ * for a NULL error or a cancellation. */
+void   wc_ui_show_failure        (GtkWidget            *widget,
                                   const GError         *error,
                                   const WcPortalStatus *status);
 

@@ -275,14 +275,14 @@ show_failure (WcUsersPage  *self,
       /* Nothing here can work for this login: say so once, and go. */
       if (dialog != NULL)
         wc_user_dialog_finish (dialog);
-      wc_ui_show_toast_full (GTK_WIDGET (self), text, 0);
+      wc_ui_show_error (GTK_WIDGET (self), text);
       gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
       return TRUE;
     }
   if (dialog != NULL)
     wc_user_dialog_show_error (dialog, wc_portal_error_get_field (error), text);
   else
-    wc_ui_show_toast (GTK_WIDGET (self), text);
+    wc_ui_show_error (GTK_WIDGET (self), text);
   return TRUE;
 }
 
@@ -956,7 +956,7 @@ on_tokens_listed (GObject      *source,
 
   if (tokens == NULL)
     {
-      wc_ui_show_error_toast (GTK_WIDGET (self), error, NULL);
+      wc_ui_show_failure (GTK_WIDGET (self), error, NULL);
       return;
     }
   if (login == NULL || login->user == NULL)

@@ -4,6 +4,7 @@
  * are reached after the window is up, and each page is made when it is
  * first needed. */
 #include "wc-window-private.h"
+#include "wc-error-bar.h"
 #include "wc-ui-util.h"
 
 #include <glib/gi18n-lib.h>
@@ -240,14 +241,12 @@ on_session_ended (WcLoginSession *session,
   switch (reason)
     {
     case WC_PORTAL_SESSION_END_IDLE:
-      wc_ui_show_toast_full (GTK_WIDGET (self),
-                             _("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on."),
-                             0);
+      wc_ui_show_error (GTK_WIDGET (self),
+                        _("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on."));
       break;
     case WC_PORTAL_SESSION_END_INVALID:
-      wc_ui_show_toast_full (GTK_WIDGET (self),
-                             _("The portal ended the session (a login elsewhere or a restart). Log in again to go on."),
-                             0);
+      wc_ui_show_error (GTK_WIDGET (self),
+                        _("The portal ended the session (a login elsewhere or a restart). Log in again to go on."));
       break;
     case WC_PORTAL_SESSION_END_LOGGED_OUT:
     default:
@@ -267,7 +266,7 @@ on_remember_failed (WcLoginSession *session,
   if (text == NULL)
     return;
   message = g_strdup_printf (_("The password could not be remembered: %s"), text);
-  wc_ui_show_toast_full (GTK_WIDGET (self), message, 0);
+  wc_ui_show_error (GTK_WIDGET (self), message);
 }
 
 /* Connecting. */
@@ -526,6 +525,7 @@ wc_window_class_init (WcWindowClass *klass)
   widget_class->unmap = wc_window_unmap;
   window_class->close_request = wc_window_close_request;
 
+  g_type_ensure (WC_TYPE_ERROR_BAR);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/wclogin/WebCollectLogin/wc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, view_stack);

@@ -6,6 +6,7 @@
  * With SECRET_BACKEND=file (app-window-file) the keys live in libsecret's
  * keyring file, as inside the Flatpak, in the session's throw-away HOME. */
 #include "app-test-util.h"
+#include "wc-error-bar.h"
 
 #include <glib/gi18n.h>
 
@@ -214,12 +215,28 @@ test_new_login_with_filled_code (void)
   app_test_screenshot (GTK_WINDOW (window), "authenticator");
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-login", NULL);
 
-  /* An idle logout explains itself in a toast and returns to the form. */
+  /* An idle logout explains itself and returns to the form: in the
+   * window's error bar, whole and wrapped, not in a toast that covers
+   * the buttons and goes away; the bar's close button hides it. */
   g_signal_emit_by_name (wc_login_session_get_client (session), "session-ended", WC_PORTAL_SESSION_END_IDLE);
   g_assert_null (wc_login_session_get_login (session));
   app_test_wait_until (page_is (window, "login"), 5000);
-  app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), T ("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on.")), 5000);
-  app_test_screenshot (GTK_WINDOW (window), "idle-logout");
+  {
+    const char *idle = T ("You were logged out after 15 minutes without activity, to protect the account. Log in again to go on.");
+    GtkWidget *bar;
+    GtkWidget *close;
+
+    app_test_wait_until (app_test_shows_text (GTK_WIDGET (window), idle), 5000);
+    bar = app_test_find_shown (GTK_WIDGET (window), WC_TYPE_ERROR_BAR, NULL);
+    g_assert_nonnull (bar);
+    g_assert_cmpstr (wc_error_bar_get_text (WC_ERROR_BAR (bar)), ==, idle);
+    g_assert_true (gtk_widget_is_ancestor (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_LABEL, idle), bar));
+    app_test_screenshot (GTK_WINDOW (window), "idle-logout");
+    close = app_test_find_shown (bar, GTK_TYPE_BUTTON, NULL);
+    g_assert_nonnull (close);
+    g_signal_emit_by_name (close, "clicked");
+    g_assert_null (wc_error_bar_get_text (WC_ERROR_BAR (bar)));
+  }
 
   app_test_close_window (window);
 }
