@@ -5,6 +5,7 @@
 #include "wc-error.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 static GtkWidget *
 find_descendant (GtkWidget *root,
@@ -432,10 +433,50 @@ word_reveal_tooltip (GtkWidget *button)
     gtk_widget_set_tooltip_text (button, wanted);
 }
 
+/* Wrapped Japanese breaks between any two characters, and would leave
+ * "す。" alone on a line: the last few characters of a wrapped label
+ * stay together (in English, the last word with its neighbour). */
+#define WC_UI_TAIL_CHARS 4
+
+static void
+keep_tail_together (GtkLabel *label)
+{
+  const char *text = gtk_label_get_text (label);
+  glong length = g_utf8_strlen (text, -1);
+  g_autoptr(PangoAttrList) attrs = NULL;
+  PangoAttribute *no_break;
+
+  /* The app's labels carry no attributes of their own. */
+  if (length <= WC_UI_TAIL_CHARS * 2)
+    {
+      gtk_label_set_attributes (label, NULL);
+      return;
+    }
+  attrs = pango_attr_list_new ();
+  no_break = pango_attr_allow_breaks_new (FALSE);
+  no_break->start_index = (guint) (g_utf8_offset_to_pointer (text, length - WC_UI_TAIL_CHARS) - text);
+  no_break->end_index = (guint) strlen (text);
+  pango_attr_list_insert (attrs, no_break);
+  gtk_label_set_attributes (label, attrs);
+}
+
+static void
+on_wrapped_label_changed (GtkLabel *label)
+{
+  keep_tail_together (label);
+}
+
 static void
 name_controls (GtkWidget *widget,
                gboolean   in_password_row)
 {
+  if (GTK_IS_LABEL (widget) && gtk_label_get_wrap (GTK_LABEL (widget))
+      && g_object_get_data (G_OBJECT (widget), "wc-tail") == NULL)
+    {
+      g_object_set_data (G_OBJECT (widget), "wc-tail", GINT_TO_POINTER (TRUE));
+      keep_tail_together (GTK_LABEL (widget));
+      g_signal_connect (widget, "notify::label", G_CALLBACK (on_wrapped_label_changed), NULL);
+    }
   if (ADW_IS_PREFERENCES_ROW (widget) && adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
     name_without_mnemonic (widget, "title");
   if (ADW_IS_BUTTON_CONTENT (widget) && adw_button_content_get_use_underline (ADW_BUTTON_CONTENT (widget)))

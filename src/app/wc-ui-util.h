@@ -71,8 +71,10 @@ G_BEGIN_DECLS
 /* Gives the controls under @root the names a screen reader should read,
  * where GTK 4.8 and libadwaita 1.2 get them wrong: a button with a
  * mnemonic is read with its underscore and its label twice, and a
- * password row's reveal button has no name. Call it at the end of a
- * template widget's init. */
+ * password row's reveal button has no name. It also keeps the last
+ * characters of every wrapped label together, so that Japanese never
+ * leaves "す。" alone on a line. Call it at the end of a template
+ * widget's init. */
 void     wc_ui_name_controls     (GtkWidget            *root);
 /* @label without its access key: "C_hange" → "Change", "戻る(_B)" →
  * "戻る"; "__" stays one underscore. */
