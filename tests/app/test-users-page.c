@@ -563,6 +563,26 @@ test_screenshots (void)
   g_free (take_password ());
   app_test_spin (6000);
   page_png = g_build_filename (dir, "users-page.png", NULL);
+  /* The dialogs at their own size: no title cut short, in either language. */
+  {
+    g_autofree char *rename_png = g_build_filename (dir, "users-rename-dialog.png", NULL);
+    g_autofree char *add_png = g_build_filename (dir, "users-add-dialog.png", NULL);
+    GtkWindow *dialog;
+
+    activate (&f, "users.rename", "tanaka");
+    dialog = wait_for_dialog (WC_TYPE_USER_DIALOG);
+    app_test_spin (500);
+    wc_ui_render_png (dialog, rename_png, &error);
+    g_assert_no_error (error);
+    gtk_window_destroy (dialog);
+    activate (&f, "users.create", NULL);
+    dialog = wait_for_dialog (WC_TYPE_USER_DIALOG);
+    app_test_spin (500);
+    wc_ui_render_png (dialog, add_png, &error);
+    g_assert_no_error (error);
+    gtk_window_destroy (dialog);
+    app_test_spin (500);
+  }
   wc_ui_render_png (f.window, page_png, &error);
   g_assert_no_error (error);
 
