@@ -411,6 +411,9 @@ test_rename (Fixture       *f,
   account = app_test_find_shown (dialog, ADW_TYPE_ENTRY_ROW, "Account");
   g_assert_nonnull (issuer);
   g_assert_nonnull (account);
+  /* Typing goes into the names, not onto Cancel. */
+  app_test_wait_until (gtk_root_get_focus (GTK_ROOT (dialog)) != NULL
+                       && gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)), issuer), 5000);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (issuer)), ==, TEST_ISSUER);
   gtk_editable_set_text (GTK_EDITABLE (issuer), "Yamato");
   gtk_editable_set_text (GTK_EDITABLE (account), "shop-2");
@@ -521,9 +524,9 @@ test_show_qr (Fixture       *f,
   g_assert_cmpstr (wc_secret_get_text (decoded), ==, wc_secret_get_text (uri));
   memset (pixels, 0, (gsize) width * height * 4);
 
-  /* Closing drops the picture. */
+  /* Escape closes it, and closing drops the picture. */
   g_object_ref (dialog);
-  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_true (app_test_press_escape (GTK_WINDOW (dialog)));
   g_assert_null (wc_token_qr_dialog_get_texture (WC_TOKEN_QR_DIALOG (dialog)));
   g_assert_finalize_object (dialog);
 }
