@@ -134,7 +134,9 @@ find_toplevel (GType type)
 }
 
 /* The TOTP code for @unix_time from oathtool: an implementation other
- * than ours. The key is a published test vector, fine on a command line. */
+ * than ours. The key is a published test vector, fine on a command line.
+ * Without oathtool the test fails: comparing the app's code with itself
+ * would prove nothing. */
 static char *
 oathtool_code (gint64 unix_time)
 {
@@ -146,21 +148,10 @@ oathtool_code (gint64 unix_time)
 
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
                      NULL, NULL, &out, NULL, &status, &error))
-    return NULL;
-  if (!g_spawn_check_wait_status (status, NULL))
-    return NULL;
-  return g_strdup (g_strstrip (out));
-}
-
-static char *
-our_code (WcToken *token,
-          gint64   unix_time)
-{
-  g_autoptr(GError) error = NULL;
-  char *code = wc_token_dup_code (token, unix_time, 0, &error);
-
+    g_error ("oathtool, the reference for the codes, cannot run (Debian package oathtool): %s", error->message);
+  g_spawn_check_wait_status (status, &error);
   g_assert_no_error (error);
-  return code;
+  return g_strdup (g_strstrip (out));
 }
 
 static void
@@ -242,8 +233,6 @@ test_add_through_link (Fixture       *f,
       wc_token_row_update (row, before);
       code = wc_token_row_get_code (row);
       reference = oathtool_code (before);
-      if (reference == NULL)
-        reference = our_code (token, before);
       after = g_get_real_time () / G_USEC_PER_SEC;
       if (before / 30 == after / 30)
         break;
@@ -624,8 +613,6 @@ test_clock_skew (Fixture       *f,
   wc_token_row_update (row, portal_now);
   code = wc_token_row_get_code (row);
   reference = oathtool_code (portal_now);
-  if (reference == NULL)
-    reference = our_code (token, portal_now);
   g_assert_cmpstr (code, ==, reference);
 
   /* No portal, no notice. */
