@@ -21,12 +21,16 @@ The catalogues are compiled with msgfmt and read with Python's gettext.
 Prints TAP.
 """
 import gettext
+import os
 import pathlib
 import re
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import Tap  # noqa: E402
 
 # _("…"), N_("…") and C_("context", "…") in C, with adjacent literals joined.
 C_STRING = r'"(?:[^"\\]|\\.)*"'
@@ -42,22 +46,6 @@ OWN_SURFACE = re.compile(r'adw_message_dialog_|\badd_menu_item\b|\bg_menu_|gtk_f
                          r'|gtk_file_dialog_')
 # Translatable properties and attributes that may carry an access key.
 MNEMONIC_NAMES = {"label", "title"}
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def diag(self, text):
-        for line in str(text).rstrip("\n").splitlines() or [""]:
-            print(f"# {line}")
-
-    def result(self, ok, name):
-        self.count += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.count} {name}", flush=True)
 
 
 def c_literal(text):

@@ -16,6 +16,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import Tap  # noqa: E402
+
 # The arguments of meson's i18n.gettext(preset: 'glib') (mesonbuild/modules/i18n.py),
 # plus the ones meson's gettext helper adds itself.
 XGETTEXT_ARGS = [
@@ -55,22 +58,6 @@ STAT = {
     "fuzzy": re.compile(r"(\d+) fuzzy translation"),
     "untranslated": re.compile(r"(\d+) untranslated message"),
 }
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def diag(self, text):
-        for line in str(text).rstrip("\n").splitlines() or [""]:
-            print(f"# {line}")
-
-    def result(self, ok, name):
-        self.count += 1
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.count} {name}", flush=True)
 
 
 def run(args, cwd=None):

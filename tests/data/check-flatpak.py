@@ -20,28 +20,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import Tap  # noqa: E402
+
 FINISH_ARGS = {"--share=network", "--socket=wayland", "--socket=fallback-x11", "--device=dri", "--share=ipc"}
 MODULES = ["oath-toolkit", "qrencode", "zbar", "libargon2"]
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def result(self, ok, name, problems=()):
-        self.count += 1
-        for problem in problems:
-            for line in str(problem).splitlines():
-                print(f"# {line}")
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.count} {name}", flush=True)
-
-    def skip(self, name, reason):
-        self.count += 1
-        print(f"ok {self.count} {name} # SKIP {reason}", flush=True)
 
 
 def all_modules(modules):

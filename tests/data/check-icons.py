@@ -7,28 +7,18 @@ and paints only in the one colour (#2e3436) that GTK recolours.
 
 Prints TAP.
 """
+import os
 import pathlib
 import sys
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import Tap  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 SYMBOLIC_COLOR = "#2e3436"
 PAINT_ATTRIBUTES = ("fill", "stroke", "stop-color", "color", "flood-color", "lighting-color")
 NO_PAINT = {"none", "currentcolor", "inherit"}
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def result(self, ok, name, problems=()):
-        self.count += 1
-        for problem in problems:
-            print(f"# {problem}")
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.count} {name}", flush=True)
 
 
 def parse(path):

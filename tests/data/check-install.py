@@ -18,22 +18,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from taplib import Tap  # noqa: E402
+
 ENV = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="C")
-
-
-class Tap:
-    def __init__(self):
-        self.count = 0
-        self.failed = 0
-
-    def result(self, ok, name, problems=()):
-        self.count += 1
-        for problem in problems:
-            for line in str(problem).splitlines():
-                print(f"# {line}")
-        if not ok:
-            self.failed += 1
-        print(f"{'ok' if ok else 'not ok'} {self.count} {name}", flush=True)
 
 
 def under(destdir, prefix, directory):
