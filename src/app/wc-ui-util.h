@@ -1,5 +1,7 @@
-/* wc-ui-util.h: small helpers the app's widgets share: toasts, and the
- * plain-language text for a failure. */
+/* wc-ui-util.h: how the app's widgets speak to the user: toasts and the
+ * error bar, the plain-language text for a failure, roles, times and
+ * countdowns, names for screen readers, rendering a window to PNG, and
+ * taking the focus out of a control that turns insensitive. */
 #pragma once
 
 #include <adwaita.h>
@@ -54,9 +56,6 @@ char  *wc_ui_format_time_range   (gint64                from,
 /* "m:ss" for a countdown. */
 char  *wc_ui_format_countdown    (gint64                seconds);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* Renders @window as it is now with its own renderer and saves it as
  * PNG: the --screenshot option, the tests and the AppStream pictures. */
@@ -64,9 +63,6 @@ gboolean wc_ui_render_png        (GtkWindow            *window,
                                   const char           *file,
                                   GError              **error);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* Gives the controls under @root the names a screen reader should read,
  * where GTK 4.8 and libadwaita 1.2 get them wrong: a button with a
@@ -80,9 +76,6 @@ void     wc_ui_name_controls     (GtkWidget            *root);
  * "戻る"; "__" stays one underscore. */
 char    *wc_ui_strip_mnemonic    (const char           *label);
 
-G_END_DECLS
-
-G_BEGIN_DECLS
 
 /* Makes @widget (in)sensitive. Turning it insensitive first takes the
  * focus out of it: GTK 4.8 does not tell a focused text field that turns
