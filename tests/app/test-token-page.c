@@ -30,28 +30,6 @@ typedef struct {
   WcTokenPage *page;
 } Fixture;
 
-static const SecretSchema *
-schema_for_planting (void)
-{
-  /* The store's schema name without attribute checking, so that the test
-   * can plant items the store would never write. */
-  static const SecretSchema schema = {
-    WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
-    {
-      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "type", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "digits", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "period", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-  return &schema;
-}
-
 static WcToken *
 add_token (WcTokenStore *store,
            const char   *uri)
@@ -80,7 +58,7 @@ fixture_setup (Fixture       *f,
 {
   GtkWidget *overlay = adw_toast_overlay_new ();
 
-  keyring_test_remove_all (schema_for_planting ());
+  keyring_test_remove_all (keyring_test_token_schema ());
   f->store = wc_token_store_new ();
   f->settings = wc_settings_new ();
   g_settings_set_uint (wc_settings_get_gsettings (f->settings), "clipboard-clear-seconds", 5);
@@ -119,7 +97,7 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->page);
   g_clear_object (&f->settings);
   g_assert_finalize_object (f->store);
-  keyring_test_remove_all (schema_for_planting ());
+  keyring_test_remove_all (keyring_test_token_schema ());
 }
 
 static GtkWidget *
@@ -316,7 +294,7 @@ plant (const char *label,
   while ((name = va_arg (args, const char *)) != NULL)
     g_hash_table_insert (attributes, (char *) name, (char *) va_arg (args, const char *));
   va_end (args);
-  g_assert_true (secret_password_storev_sync (schema_for_planting (), attributes, SECRET_COLLECTION_DEFAULT,
+  g_assert_true (secret_password_storev_sync (keyring_test_token_schema (), attributes, SECRET_COLLECTION_DEFAULT,
                                               label, secret, NULL, &error));
   g_assert_no_error (error);
 }

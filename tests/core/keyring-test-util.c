@@ -2,6 +2,7 @@
 #include "keyring-test-util.h"
 
 #include <gio/gio.h>
+#include "wc-token-store.h"
 #include <string.h>
 
 gboolean
@@ -144,4 +145,24 @@ keyring_test_secret_tool (const char * const *args,
   if (err != NULL && *err != '\0')
     g_test_message ("secret-tool: %s", err);
   return g_subprocess_get_successful (tool);
+}
+
+const SecretSchema *
+keyring_test_token_schema (void)
+{
+  static const SecretSchema schema = {
+    WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
+    {
+      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "type", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "digits", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "period", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    }
+  };
+  return &schema;
 }

@@ -27,6 +27,11 @@ void              keyring_test_unlock_with_password (void);
  * matches items whatever their other attributes. */
 void              keyring_test_remove_all           (const SecretSchema *schema);
 
+/* The token store's schema name without attribute checking (and with
+ * "xdg:schema"), so that a test can plant items the store would never
+ * write, and clear them all. */
+const SecretSchema *keyring_test_token_schema      (void);
+
 /* The items that match the attribute names and values that follow, as
  * pairs ended by NULL, with their secrets loaded. */
 GList            *keyring_test_find_items           (const SecretSchema *schema,

@@ -21,33 +21,11 @@ typedef struct {
   WcTokenStore *store;
 } Fixture;
 
-static const SecretSchema *
-schema_for_planting (void)
-{
-  /* Same name as the store's schema, but no attribute checking, so the
-   * test can plant items the store would never write. */
-  static const SecretSchema schema = {
-    WC_TOKEN_SCHEMA_NAME, SECRET_SCHEMA_DONT_MATCH_NAME,
-    {
-      { "uuid", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "issuer", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "type", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "algorithm", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "digits", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "period", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "counter", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "xdg:schema", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    }
-  };
-  return &schema;
-}
-
 static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  keyring_test_remove_all (schema_for_planting ());
+  keyring_test_remove_all (keyring_test_token_schema ());
   f->store = wc_token_store_new ();
 }
 
@@ -56,7 +34,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   g_assert_finalize_object (f->store);
-  keyring_test_remove_all (schema_for_planting ());
+  keyring_test_remove_all (keyring_test_token_schema ());
 }
 
 static GPtrArray *
@@ -80,7 +58,7 @@ add (Fixture *f,
 static SecretItem *
 raw_item (const char *uuid)
 {
-  GList *items = keyring_test_find_items (schema_for_planting (), "uuid", uuid, NULL);
+  GList *items = keyring_test_find_items (keyring_test_token_schema (), "uuid", uuid, NULL);
   SecretItem *item;
 
   g_assert_cmpuint (g_list_length (items), ==, 1);
