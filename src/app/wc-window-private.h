@@ -3,6 +3,7 @@
 #pragma once
 
 #include "wc-window.h"
+#include "wc-error-bar.h"
 #include "wc-clipboard-guard.h"
 #include "wc-connect-page.h"
 #include "wc-login-page.h"
@@ -33,6 +34,7 @@ struct _WcWindow
   AdwViewStackPage *login_view;
   GtkStack *login_stack;
   AdwBin *token_bin;
+  WcErrorBar *error_bar;
 
   /* The pages, made when first needed (see wc-window.c), NULL until
    * then. Owned by the stacks above; not references. */

@@ -228,8 +228,12 @@ on_login_changed (WcLoginSession *session,
   WcPortalLogin *login = wc_login_session_get_login (session);
 
   if (login != NULL)
-    wc_settings_set_last_login (self->settings, login->user->merchant_code,
-                                login->method == WC_PORTAL_LOGIN_METHOD_NEW ? login->user->user_id : NULL);
+    {
+      wc_settings_set_last_login (self->settings, login->user->merchant_code,
+                                  login->method == WC_PORTAL_LOGIN_METHOD_NEW ? login->user->user_id : NULL);
+      /* A failure from before this login is over. */
+      wc_error_bar_show (self->error_bar, NULL);
+    }
   wc_window_update_login_page (self);
 }
 
@@ -532,6 +536,7 @@ wc_window_class_init (WcWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcWindow, login_view);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, login_stack);
   gtk_widget_class_bind_template_child (widget_class, WcWindow, token_bin);
+  gtk_widget_class_bind_template_child (widget_class, WcWindow, error_bar);
   gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   wc_window_install_actions (klass);

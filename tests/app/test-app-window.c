@@ -232,6 +232,19 @@ test_new_login_with_filled_code (void)
     g_assert_cmpstr (wc_error_bar_get_text (WC_ERROR_BAR (bar)), ==, idle);
     g_assert_true (gtk_widget_is_ancestor (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_LABEL, idle), bar));
     app_test_screenshot (GTK_WINDOW (window), "idle-logout");
+
+    /* The next login puts it away: that failure is over. */
+    portal_advance (portal, 30);
+    fill (window, T ("Password"), CHOSEN_PASSWORD);
+    submit (window);
+    app_test_wait_until (page_is (window, "session") || !wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
+    assert_page (window, "session");
+    g_assert_null (wc_error_bar_get_text (WC_ERROR_BAR (bar)));
+
+    /* Its close button does too. */
+    g_signal_emit_by_name (wc_login_session_get_client (session), "session-ended", WC_PORTAL_SESSION_END_IDLE);
+    app_test_wait_until (page_is (window, "login") && wc_error_bar_get_text (WC_ERROR_BAR (bar)) != NULL
+                         && app_test_find_shown (bar, GTK_TYPE_BUTTON, NULL) != NULL, 5000);
     close = app_test_find_shown (bar, GTK_TYPE_BUTTON, NULL);
     g_assert_nonnull (close);
     g_signal_emit_by_name (close, "clicked");
