@@ -2,6 +2,7 @@
  * template; only the support contact can come from the portal. */
 #include "wc-guide-window.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -52,8 +53,6 @@ wc_guide_window_class_init (WcGuideWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcGuideWindow, support_hours_row);
   gtk_widget_class_bind_template_child (widget_class, WcGuideWindow, support_email_row);
 
-  /* AdwWindow does not close on Escape by itself; a guide should. */
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }
 
@@ -62,6 +61,7 @@ wc_guide_window_init (WcGuideWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   wc_ui_name_controls (GTK_WIDGET (self));
+  wc_ui_close_on_escape (GTK_WINDOW (self));
   wc_guide_window_set_status (self, NULL);
 }
 

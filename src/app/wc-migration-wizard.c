@@ -20,6 +20,7 @@
 #include "wc-password-page.h"
 #include "wc-token-qr-dialog.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 
@@ -1361,7 +1362,6 @@ wc_migration_wizard_class_init (WcMigrationWizardClass *klass)
   gtk_widget_class_install_action (widget_class, "wizard.create-users", NULL, create_users_action);
   gtk_widget_class_install_action (widget_class, "wizard.copy-password", "s", copy_password_action);
   gtk_widget_class_install_action (widget_class, "wizard.finish", NULL, finish_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
 static void
@@ -1369,6 +1369,7 @@ wc_migration_wizard_init (WcMigrationWizard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   wc_ui_name_controls (GTK_WIDGET (self));
+  wc_ui_close_on_escape (GTK_WINDOW (self));
   self->cancellable = g_cancellable_new ();
   self->users_errors = g_string_new (NULL);
   self->initial_passwords = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

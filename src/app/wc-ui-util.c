@@ -461,12 +461,6 @@ keep_tail_together (GtkLabel *label)
 }
 
 static void
-on_wrapped_label_changed (GtkLabel *label)
-{
-  keep_tail_together (label);
-}
-
-static void
 name_controls (GtkWidget *widget,
                gboolean   in_password_row)
 {
@@ -475,7 +469,7 @@ name_controls (GtkWidget *widget,
     {
       g_object_set_data (G_OBJECT (widget), "wc-tail", GINT_TO_POINTER (TRUE));
       keep_tail_together (GTK_LABEL (widget));
-      g_signal_connect (widget, "notify::label", G_CALLBACK (on_wrapped_label_changed), NULL);
+      g_signal_connect (widget, "notify::label", G_CALLBACK (keep_tail_together), NULL);
     }
   if (ADW_IS_PREFERENCES_ROW (widget) && adw_preferences_row_get_use_underline (ADW_PREFERENCES_ROW (widget)))
     name_without_mnemonic (widget, "title");

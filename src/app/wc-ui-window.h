@@ -7,7 +7,9 @@
 
 G_BEGIN_DECLS
 
-/* Escape closes @window (AdwWindow does not do it by itself). */
+/* Escape closes @window (AdwWindow does not do it by itself). Every
+ * secondary window of the app gets it here, built from a template or in
+ * code. */
 void     wc_ui_close_on_escape   (GtkWindow            *window);
 
 /* Gives @first the focus each time @window is shown, after the window

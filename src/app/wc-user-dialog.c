@@ -182,6 +182,7 @@ wc_user_dialog_init (WcUserDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   wc_ui_name_controls (GTK_WIDGET (self));
+  wc_ui_close_on_escape (GTK_WINDOW (self));
 }
 
 WcUserDialog *

@@ -580,7 +580,9 @@ test_screenshots (void)
     app_test_spin (500);
     wc_ui_render_png (dialog, add_png, &error);
     g_assert_no_error (error);
-    gtk_window_destroy (dialog);
+    /* Escape closes it. */
+    g_assert_true (app_test_press_escape (dialog));
+    app_test_wait_until (find_dialog (WC_TYPE_USER_DIALOG) == NULL, 5000);
     app_test_spin (500);
   }
   wc_ui_render_png (f.window, page_png, &error);
