@@ -853,7 +853,9 @@ wc_demo_portal_read_reset_mail (WcDemoPortal  *self,
       if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, no_reset_text ());
       else
-        g_propagate_error (error, g_steal_pointer (&local));
+        /* Translators: %s says why (from the system). */
+        g_set_error (error, local->domain, local->code, _("The demo portal's outbox could not be read: %s"),
+                     local->message);
       return NULL;
     }
   lines = g_strsplit (wc_secret_get_text (tail), "\n", -1);
