@@ -16,9 +16,9 @@ void        app_test_init                (int          *argc,
                                           char       ***argv);
 
 /* Runs the main context until @condition holds, failing the test after
- * @timeout_ms. */
+ * @timeout_ms (scaled as portal_test_timeout_ms says). */
 #define app_test_wait_until(condition, timeout_ms) G_STMT_START { \
-    gint64 deadline__ = g_get_monotonic_time () + (gint64) (timeout_ms) * 1000; \
+    gint64 deadline__ = g_get_monotonic_time () + portal_test_timeout_ms (timeout_ms) * 1000; \
     while (!(condition)) \
       { \
         if (g_get_monotonic_time () > deadline__) \

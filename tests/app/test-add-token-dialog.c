@@ -479,5 +479,5 @@ main (int   argc,
   ADD ("close-forgets", test_close_forgets);
   ADD ("keyboard", test_keyboard);
 #undef ADD
-  return g_test_run ();
+  return portal_test_run ();
 }

@@ -461,7 +461,7 @@ main (int    argc,
   g_test_add_func ("/app-window/lockout-and-forced-change", test_lockout_and_forced_change);
   g_test_add_func ("/app-window/old-login-closed", test_old_login_closed);
   g_test_add_func ("/app-window/bad-portal-address", test_bad_portal_address);
-  status = g_test_run ();
+  status = portal_test_run ();
   g_clear_object (&app);
 
   /* The key the first test stored went to the file, not to the Secret

@@ -181,7 +181,7 @@ finish (PortalFixture     *portal,
   next_code_step (portal, session);
   g_object_add_weak_pointer (G_OBJECT (wizard), &alive);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.finish", NULL);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + portal_test_timeout_ms (30000) * 1000;
   while (alive != NULL && g_get_monotonic_time () < deadline)
     app_test_spin (50);
   if (alive != NULL)
@@ -742,7 +742,7 @@ main (int    argc,
   g_test_add_func ("/migration-wizard/resume-after-kill", test_resume_after_kill);
   g_test_add_func ("/migration-wizard/failed-activation-and-retry", test_failed_activation_and_retry);
   g_test_add_func ("/migration-wizard/tablet-care", test_tablet_care);
-  status = g_test_run ();
+  status = portal_test_run ();
   g_clear_object (&app);
   return status;
 }

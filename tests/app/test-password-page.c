@@ -448,5 +448,5 @@ main (int    argc,
   g_test_add_func ("/password-page/refusals", test_refusals);
   g_test_add_func ("/password-page/logout", test_logout);
   g_test_add_func ("/password-page/closed-while-busy", test_closed_while_busy);
-  return g_test_run ();
+  return portal_test_run ();
 }

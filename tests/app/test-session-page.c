@@ -348,5 +348,5 @@ main (int    argc,
   g_test_add_func ("/session-page/logout", test_logout);
   g_test_add_func ("/session-page/closed-while-busy", test_closed_while_busy);
   g_test_add_func ("/session-page/child-first-run", test_child_first_run);
-  return g_test_run ();
+  return portal_test_run ();
 }

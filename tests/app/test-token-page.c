@@ -619,5 +619,5 @@ main (int   argc,
   ADD ("locked", test_locked);
   ADD ("clock-skew", test_clock_skew);
 #undef ADD
-  return g_test_run ();
+  return portal_test_run ();
 }

@@ -602,5 +602,5 @@ main (int    argc,
   g_test_add_func ("/users-page/general-user", test_general_user);
   g_test_add_func ("/users-page/own-key", test_own_key);
   g_test_add_func ("/users-page/screenshots", test_screenshots);
-  return g_test_run ();
+  return portal_test_run ();
 }

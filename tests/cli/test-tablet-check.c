@@ -174,5 +174,5 @@ main (int    argc,
   g_test_add_func ("/tablet-check/renewal", test_tablet_check);
   g_test_add_func ("/tablet-check/usage", test_usage);
 
-  return g_test_run ();
+  return portal_test_run ();
 }

@@ -565,7 +565,7 @@ main (int    argc,
 
   g_test_add_func ("/enrollment/pick-token-states", test_pick_token_states);
   if (!keyring_test_in_session ())
-    return g_test_run ();
+    return portal_test_run ();
 
 #define ADD(path, func) \
   g_test_add ("/enrollment/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -578,5 +578,5 @@ main (int    argc,
   ADD ("not-pending-any-more", test_not_pending_any_more);
 #undef ADD
 
-  return g_test_run ();
+  return portal_test_run ();
 }

@@ -69,12 +69,12 @@ fixture_teardown (Fixture       *f,
   keyring_test_remove_all (any_token_schema ());
 }
 
-/* Runs the main loop until @done says so, for at most 20 s. */
+/* Runs the main loop until @done says so, for at most 20 s (scaled). */
 static void
 spin_until (gboolean (*done) (Fixture *f),
             Fixture   *f)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + portal_test_timeout_ms (20000) * 1000;
 
   while (!done (f))
     {
@@ -231,7 +231,7 @@ static void
 assert_remembered (Fixture    *f,
                    const char *expected)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + portal_test_timeout_ms (10000) * 1000;
 
   for (;;)
     {
@@ -655,7 +655,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   if (!keyring_test_in_session ())
-    return g_test_run ();
+    return portal_test_run ();
   g_test_add ("/login-session/first-run", Fixture, NULL, fixture_setup, test_first_run, fixture_teardown);
   g_test_add ("/login-session/remember", Fixture, NULL, fixture_setup, test_remember, fixture_teardown);
   g_test_add ("/login-session/remember-failed", Fixture, NULL, fixture_setup, test_remember_failed, fixture_teardown);
@@ -669,5 +669,5 @@ main (int   argc,
               test_status_after_maintenance, fixture_teardown);
   g_test_add ("/login-session/users-cache", Fixture, NULL, fixture_setup, test_users_cache, fixture_teardown);
   g_test_add ("/login-session/tablet-password", Fixture, NULL, fixture_setup, test_tablet_password, fixture_teardown);
-  return g_test_run ();
+  return portal_test_run ();
 }

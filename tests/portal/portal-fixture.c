@@ -183,6 +183,39 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+gint64
+portal_test_timeout_ms (gint64 ms)
+{
+  const char *text = g_getenv ("WC_TEST_TIMEOUT_MULTIPLIER");
+  guint64 multiplier = 1;
+
+  if (text != NULL && !g_ascii_string_to_unsigned (text, 10, 1, 100, &multiplier, NULL))
+    g_error ("WC_TEST_TIMEOUT_MULTIPLIER must be a whole number from 1 to 100, not %s", text);
+  return ms * (gint64) multiplier;
+}
+
+int
+portal_test_run (void)
+{
+  int status = g_test_run ();
+#if defined(__SANITIZE_ADDRESS__)
+  gint64 deadline;
+
+  /* A thread first waits half a second for more work in its own pool and
+   * then joins the unused ones, where none may stay now: it ends. */
+  g_thread_pool_set_max_unused_threads (0);
+  g_thread_pool_stop_unused_threads ();
+  g_usleep (G_USEC_PER_SEC);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_thread_pool_get_num_unused_threads () > 0 && g_get_monotonic_time () < deadline)
+    {
+      g_thread_pool_stop_unused_threads ();
+      g_usleep (10000);
+    }
+#endif
+  return status;
+}
+
 void
 portal_fixture_free (PortalFixture *fixture)
 {

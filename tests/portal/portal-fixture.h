@@ -101,6 +101,19 @@ char           *portal_totp                 (const char          *secret,
       g_error ("expected %u %s, got %u: %s", (guint) (status_), (code_), r__->status, r__->raw); \
   } G_STMT_END
 
+/* @ms scaled by $WC_TEST_TIMEOUT_MULTIPLIER, which the sanitizer run
+ * sets as it sets meson's --timeout-multiplier: how long a test waits
+ * for something before it fails. */
+gint64          portal_test_timeout_ms      (gint64               ms);
+
+/* g_test_run (), then, in a sanitizer build, waits for GLib's idle pool
+ * threads to end. A pool thread that ran a TLS handshake holds dynamic
+ * thread-local storage of the modules gnutls loads at run time, and GCC
+ * 12's LeakSanitizer misreads it in its check at exit and crashes
+ * ("Tracer caught signal 11"). Every test program that talks TLS returns
+ * this instead of g_test_run (). */
+int             portal_test_run             (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortalResponse, portal_response_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PortalFixture, portal_fixture_free)
 

@@ -3714,5 +3714,5 @@ main (int    argc,
   g_test_add_func ("/portal-api/test-clock/absent", test_test_clock_absent);
   g_test_add_func ("/portal-api/test-clock/moves", test_test_clock);
   g_test_add_func ("/portal-api/restart", test_restart);
-  return g_test_run ();
+  return portal_test_run ();
 }

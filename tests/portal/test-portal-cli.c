@@ -266,5 +266,5 @@ main (int    argc,
   g_test_add_func ("/portal-cli/merchant-add", test_merchant_add);
   g_test_add_func ("/portal-cli/maintenance-and-closure", test_maintenance_and_closure);
   g_test_add_func ("/portal-cli/demo", test_demo);
-  return g_test_run ();
+  return portal_test_run ();
 }

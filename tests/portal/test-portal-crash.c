@@ -901,5 +901,5 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/portal-crash/restart", test_restart);
   g_test_add_func ("/portal-crash/kill", test_kill);
-  return g_test_run ();
+  return portal_test_run ();
 }

@@ -2866,5 +2866,5 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/portal-fuzz/probes", test_probes);
   g_test_add_func ("/portal-fuzz/random", test_random);
-  return g_test_run ();
+  return portal_test_run ();
 }
