@@ -21,6 +21,7 @@ struct _WcTokenQrDialog
   GtkPicture *picture;
   GtkLabel *name_label;
   GtkLabel *error_label;
+  GtkWidget *close_button;
 
   GdkTexture *texture;
   WcSecret *pixels;       /* the texture's memory */
@@ -126,6 +127,7 @@ wc_token_qr_dialog_class_init (WcTokenQrDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WcTokenQrDialog, picture);
   gtk_widget_class_bind_template_child (widget_class, WcTokenQrDialog, name_label);
   gtk_widget_class_bind_template_child (widget_class, WcTokenQrDialog, error_label);
+  gtk_widget_class_bind_template_child (widget_class, WcTokenQrDialog, close_button);
 }
 
 static void
@@ -134,6 +136,8 @@ wc_token_qr_dialog_init (WcTokenQrDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   wc_ui_name_controls (GTK_WIDGET (self));
   wc_ui_close_on_escape (GTK_WINDOW (self));
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->close_button);
+  wc_ui_focus_on_show (GTK_WINDOW (self), self->close_button);
 }
 
 WcTokenQrDialog *

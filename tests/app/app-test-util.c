@@ -2,7 +2,9 @@
 #include "app-test-util.h"
 #include "store-test-util.h"
 
+#include "wc-otpauth-uri.h"
 #include "wc-ui-util.h"
+#include "wc-wait.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
@@ -125,6 +127,57 @@ app_test_read_clipboard (GdkClipboard *clipboard)
   gdk_clipboard_read_text_async (clipboard, NULL, on_read, &read);
   app_test_wait_until (read.done, 5000);
   return read.text;
+}
+
+WcToken *
+app_test_enroll (PortalFixture *portal,
+                 WcTokenStore  *tokens,
+                 const char    *merchant,
+                 const char    *user_id,
+                 const char    *first_password,
+                 const char    *password)
+{
+  g_auto(WcWait) wait = WC_WAIT_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalClient) client = wc_portal_client_new (portal->url, portal->fingerprint, &error);
+  g_autoptr(WcPortalLogin) login = NULL;
+  g_autoptr(WcPortalOtpOffer) offer = NULL;
+  g_autoptr(WcToken) token = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_no_error (error);
+  wc_wait_init (&wait);
+  wc_portal_client_login_async (client, merchant, user_id, first_password, NULL, NULL, wc_wait_done, &wait);
+  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  g_assert_true (login->must_change_password);
+
+  wc_portal_client_change_password_async (client, first_password, password, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  wc_portal_client_issue_otp_secret_async (client, NULL, wc_wait_done, &wait);
+  offer = wc_portal_client_issue_otp_secret_finish (client, wc_wait_result (&wait), &error);
+  g_assert_no_error (error);
+  token = wc_otpauth_uri_parse (wc_secret_get_text (offer->otpauth_uri), &error);
+  g_assert_no_error (error);
+
+  /* Into the keyring first, then activated: as the app does. */
+  wc_token_store_add_async (tokens, token, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_token_store_add_finish (tokens, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  code = wc_token_dup_code (token, wc_portal_client_now (client), 0, &error);
+  g_assert_no_error (error);
+  wc_portal_client_activate_otp_async (client, code, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+
+  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
+  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
+  g_assert_no_error (error);
+  portal_advance (portal, 30);
+  return g_steal_pointer (&token);
 }
 
 GPtrArray *

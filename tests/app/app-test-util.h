@@ -50,6 +50,18 @@ gboolean    app_test_press_escape        (GtkWindow     *window);
 /* The clipboard's text, or NULL when it holds none. */
 char       *app_test_read_clipboard      (GdkClipboard  *clipboard);
 
+/* Makes @user_id of @merchant ready for the new login the way a person
+ * does: first login with @first_password, @password chosen, a key issued
+ * by the portal, stored in @tokens (the built-in authenticator) and
+ * activated; then logs out and moves the portal's clock on one step, as a
+ * code is good once. Returns the token. */
+WcToken    *app_test_enroll              (PortalFixture *portal,
+                                          WcTokenStore  *tokens,
+                                          const char    *merchant,
+                                          const char    *user_id,
+                                          const char    *first_password,
+                                          const char    *password);
+
 /* The tokens in @store, failing the test on an error. */
 GPtrArray  *app_test_list_tokens         (WcTokenStore  *store);
 

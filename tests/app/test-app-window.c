@@ -101,56 +101,6 @@ wait_for_login_answer (WcWindow *window)
   app_test_wait_until (!wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
 }
 
-/* Makes @merchant's main user ready for the new login the way a merchant
- * does: first login, own password, a key issued by the portal, stored in
- * the built-in authenticator, and activated. Returns the token. */
-static WcToken *
-enroll_main_user (PortalFixture *portal,
-                  const char    *merchant)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalClient) client = wc_portal_client_new (portal->url, portal->fingerprint, &error);
-  g_autoptr(WcPortalLogin) login = NULL;
-  g_autoptr(WcPortalOtpOffer) offer = NULL;
-  g_autoptr(WcToken) token = NULL;
-  g_autofree char *code = NULL;
-
-  g_assert_no_error (error);
-  wc_wait_init (&wait);
-  portal_add_merchant (portal, merchant, INITIAL_PASSWORD);
-
-  wc_portal_client_login_async (client, merchant, merchant, INITIAL_PASSWORD, NULL, NULL, wc_wait_done, &wait);
-  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  g_assert_true (login->must_change_password);
-
-  wc_portal_client_change_password_async (client, INITIAL_PASSWORD, CHOSEN_PASSWORD, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  g_assert_no_error (error);
-
-  wc_portal_client_issue_otp_secret_async (client, NULL, wc_wait_done, &wait);
-  offer = wc_portal_client_issue_otp_secret_finish (client, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  token = wc_otpauth_uri_parse (wc_secret_get_text (offer->otpauth_uri), &error);
-  g_assert_no_error (error);
-
-  /* Into the keyring first, then activated: as the app does. */
-  wc_token_store_add_async (wc_application_get_token_store (app), token, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_token_store_add_finish (wc_application_get_token_store (app), wc_wait_result (&wait), &error));
-  g_assert_no_error (error);
-
-  code = wc_token_dup_code (token, wc_portal_client_now (client), 0, &error);
-  g_assert_no_error (error);
-  wc_portal_client_activate_otp_async (client, code, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  g_assert_no_error (error);
-
-  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  return g_steal_pointer (&token);
-}
-
 static void
 on_otp_filled (WcLoginSession *session,
                const char     *code,
@@ -164,7 +114,7 @@ static void
 test_new_login_with_filled_code (void)
 {
   g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
-  g_autoptr(WcToken) token = enroll_main_user (portal, MERCHANT);
+  g_autoptr(WcToken) token = NULL;
   g_autofree char *filled = NULL;
   g_autofree char *expected = NULL;
   g_autoptr(GError) error = NULL;
@@ -173,10 +123,12 @@ test_new_login_with_filled_code (void)
   WcWindow *window;
   gint64 portal_time;
 
-  /* The activation used this step's code, and a code is good once only:
-   * move the portal to the next step, and the app along with it through
+  /* The activation used one step's code, and a code is good once only:
+   * the portal moved to the next step, and the app follows it through
    * the clock offset it measures. */
-  portal_advance (portal, 30);
+  portal_add_merchant (portal, MERCHANT, INITIAL_PASSWORD);
+  token = app_test_enroll (portal, wc_application_get_token_store (app), MERCHANT, MERCHANT,
+                           INITIAL_PASSWORD, CHOSEN_PASSWORD);
   window = app_test_open_window (app, portal);
   session = wc_window_get_session (window);
   assert_page (window, "login");

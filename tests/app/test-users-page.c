@@ -40,47 +40,6 @@ new_client (Fixture *f)
   return client;
 }
 
-/* A user's first login, own password and activated key, as the app does
- * it; the token goes into the keyring. Ends logged out. */
-static void
-enroll_user (Fixture      *f,
-             WcTokenStore *tokens,
-             const char   *user_id,
-             const char   *first_password,
-             const char   *password)
-{
-  g_auto(WcWait) wait = WC_WAIT_INIT;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WcPortalClient) client = new_client (f);
-  g_autoptr(WcPortalLogin) login = NULL;
-  g_autoptr(WcPortalOtpOffer) offer = NULL;
-  g_autoptr(WcToken) token = NULL;
-  g_autofree char *code = NULL;
-
-  wc_wait_init (&wait);
-  wc_portal_client_login_async (client, f->merchant, user_id, first_password, NULL, NULL, wc_wait_done, &wait);
-  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  wc_portal_client_change_password_async (client, first_password, password, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  wc_portal_client_issue_otp_secret_async (client, NULL, wc_wait_done, &wait);
-  offer = wc_portal_client_issue_otp_secret_finish (client, wc_wait_result (&wait), &error);
-  g_assert_no_error (error);
-  token = wc_otpauth_uri_parse (wc_secret_get_text (offer->otpauth_uri), &error);
-  g_assert_no_error (error);
-  wc_token_store_add_async (tokens, token, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_token_store_add_finish (tokens, wc_wait_result (&wait), &error));
-  code = wc_token_dup_code (token, wc_portal_client_now (client), 0, &error);
-  g_assert_no_error (error);
-  wc_portal_client_activate_otp_async (client, code, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  g_assert_no_error (error);
-  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
-  g_assert_true (wc_portal_client_finish (client, wc_wait_result (&wait), &error));
-  /* A code is good once: the next login uses the next step's. */
-  portal_advance (f->portal, 30);
-}
-
 static void
 log_in (WcLoginSession *session,
         const char     *merchant,
@@ -138,7 +97,8 @@ fixture_setup (Fixture *f)
   f->merchant = g_strdup_printf ("12345678%u", ++merchant_counter % 10);
   portal_add_merchant (f->portal, f->merchant, INITIAL_PASSWORD);
   f->session = new_session (f);
-  enroll_user (f, wc_login_session_get_token_store (f->session), f->merchant, INITIAL_PASSWORD, CHOSEN_PASSWORD);
+  g_object_unref (app_test_enroll (f->portal, wc_login_session_get_token_store (f->session), f->merchant,
+                                   f->merchant, INITIAL_PASSWORD, CHOSEN_PASSWORD));
   log_in (f->session, f->merchant, f->merchant, CHOSEN_PASSWORD);
 
   f->page = g_object_ref_sink (wc_users_page_new ());
@@ -484,7 +444,8 @@ test_general_user (void)
   password = take_password ();
 
   child = new_session (&f);
-  enroll_user (&f, wc_login_session_get_token_store (child), "kato", password, CHILD_PASSWORD);
+  g_object_unref (app_test_enroll (f.portal, wc_login_session_get_token_store (child), f.merchant, "kato",
+                                   password, CHILD_PASSWORD));
   log_in (child, f.merchant, "kato", CHILD_PASSWORD);
 
   wc_users_page_set_session (f.page, child);
