@@ -13,8 +13,8 @@ What is "visible together":
   and no menu of its own);
 - each <menu> of a .ui file;
 - each function of a .c file that builds a dialog or a menu (it calls
-  adw_message_dialog_*, add_menu_item, g_menu_* or a file chooser): the
-  mnemonics of its own strings.
+  adw_message_dialog_*, wc_ui_question_new, add_menu_item, g_menu_* or a
+  file chooser): the mnemonics of its own strings.
 
 The catalogues are compiled with msgfmt and read with Python's gettext.
 
@@ -42,7 +42,7 @@ C_FUNCTION = re.compile(r'^\{\n(.*?)^\}\n', re.M | re.S)
 # The name of a function, at the start of the line that opens its arguments.
 FUNCTION_NAME = re.compile(r'^([A-Za-z_]\w*)\s*\(', re.M)
 # A function that builds its own dialog or menu.
-OWN_SURFACE = re.compile(r'adw_message_dialog_|\badd_menu_item\b|\bg_menu_|gtk_file_chooser_native_new'
+OWN_SURFACE = re.compile(r'adw_message_dialog_|\bwc_ui_question_new\b|\badd_menu_item\b|\bg_menu_|gtk_file_chooser_native_new'
                          r'|gtk_file_dialog_')
 # Translatable properties and attributes that may carry an access key.
 MNEMONIC_NAMES = {"label", "title"}

@@ -8,6 +8,7 @@
 #include "wc-error.h"
 #include "wc-migration-wizard.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
@@ -573,7 +574,7 @@ reset_password_action (GtkWidget  *widget,
   WcLoginPage *self = WC_LOGIN_PAGE (widget);
   g_autofree char *merchant = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
   GtkRoot *root = gtk_widget_get_root (widget);
 
   if (self->session == NULL || self->logging_in)
@@ -593,20 +594,14 @@ reset_password_action (GtkWidget  *widget,
                           _("This is the demo portal: it sends no mail. Its message waits in the portal's outbox, and this app shows it to you."),
                           NULL);
     }
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Reset the Old Password?"), body);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "reset", _("_Send a Temporary Password"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "reset", ADW_RESPONSE_SUGGESTED);
   /* Nothing is lost by a reset: the current password keeps working. */
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "reset");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = wc_ui_question_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               _("Reset the Old Password?"), body,
+                               "cancel", _("_Cancel"), "reset", _("_Send a Temporary Password"),
+                               ADW_RESPONSE_SUGGESTED, TRUE);
   g_object_set_data_full (G_OBJECT (dialog), "merchant-code", g_steal_pointer (&merchant), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_reset_confirmed), self, 0);
-  wc_ui_name_controls (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 static void
@@ -636,7 +631,7 @@ show_demo_mail_action (GtkWidget  *widget,
   g_autofree char *merchant = NULL;
   g_autofree char *body = NULL;
   g_autofree char *until = NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
   GtkWidget *label;
   gint64 expires_at = 0;
 
@@ -653,27 +648,20 @@ show_demo_mail_action (GtkWidget  *widget,
   /* Translators: a merchant code, then a date and time. */
   body = g_strdup_printf (_("To the registered contact of merchant %s: your temporary old password is below. It works once, until %s."),
                           merchant, until);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _("Mail from the Demo Portal"), body);
+  dialog = wc_ui_question_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                               _("Mail from the Demo Portal"), body,
+                               "close", _("_Close"), "use", _("_Fill It In"), ADW_RESPONSE_SUGGESTED, TRUE);
   label = gtk_label_new (wc_secret_get_text (password));
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_add_css_class (label, "title-2");
   gtk_widget_add_css_class (label, "monospace");
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Temporary password"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "use", _("_Fill It In"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "use", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "use");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_extra_child (dialog, label);
   g_object_set_data_full (G_OBJECT (dialog), "password", g_steal_pointer (&password),
                           (GDestroyNotify) wc_secret_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_demo_mail_response), self, 0);
-  wc_ui_name_controls (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 /* The switch to the new login. */

@@ -564,12 +564,13 @@ static void
 show_rename_dialog (WcTokenPage *self,
                     WcToken     *token)
 {
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
   GtkWidget *list;
   RenameData *rename = g_new0 (RenameData, 1);
 
-  dialog = adw_message_dialog_new (parent_window (self), _("Rename Token"),
-                                   _("Change the names the token is listed under. Its secret key and codes stay the same."));
+  dialog = wc_ui_question_new (parent_window (self), _("Rename Token"),
+                               _("Change the names the token is listed under. Its secret key and codes stay the same."),
+                               "cancel", _("_Cancel"), "rename", _("_Rename"), ADW_RESPONSE_SUGGESTED, TRUE);
   list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
@@ -577,47 +578,29 @@ show_rename_dialog (WcTokenPage *self,
   rename->token = g_object_ref (token);
   rename->issuer = add_entry_row (GTK_LIST_BOX (list), _("Issuer"), wc_token_get_issuer (token));
   rename->account = add_entry_row (GTK_LIST_BOX (list), _("Account"), wc_token_get_account (token));
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), list);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_extra_child (dialog, list);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_rename_response), rename,
                          rename_data_free, 0);
-  /* The response buttons say their labels without the mnemonic marks. */
-  wc_ui_name_controls (dialog);
   /* Typing goes into the names, not onto a button. */
   wc_ui_focus_on_show (GTK_WINDOW (dialog), GTK_WIDGET (rename->issuer));
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 static void
 show_remove_dialog (WcTokenPage *self,
                     WcToken     *token)
 {
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
 
-  dialog = adw_message_dialog_new (parent_window (self), _("Remove Token?"), NULL);
+  dialog = wc_ui_question_new (parent_window (self), _("Remove Token?"), NULL,
+                               "cancel", _("_Cancel"), "remove", _("R_emove"), ADW_RESPONSE_DESTRUCTIVE, FALSE);
   /* Translators: the token's name, e.g. "ACME (alice)". */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+  adw_message_dialog_format_body (dialog,
                                   _("“%s” and its secret key are removed from the keyring. Its codes can no longer be made here, so make sure you can still log in another way, for example with a backup device."),
                                   wc_token_get_label (token));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("R_emove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "token", g_object_ref (token), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response), self, 0);
-  /* The response buttons say their labels without the mnemonic marks. */
-  wc_ui_name_controls (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 /* Actions */

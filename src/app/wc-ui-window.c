@@ -1,5 +1,7 @@
-/* wc-ui-window.c: Escape and the first focus of secondary windows. */
+/* wc-ui-window.c: Escape and the first focus of secondary windows, and
+ * the app's questions. */
 #include "wc-ui-window.h"
+#include "wc-ui-util.h"
 
 void
 wc_ui_close_on_escape (GtkWindow *window)
@@ -43,4 +45,36 @@ wc_ui_focus_on_show (GtkWindow *window,
   g_return_if_fail (GTK_IS_WIDGET (first));
 
   g_signal_connect_object (window, "map", G_CALLBACK (on_window_map), first, G_CONNECT_AFTER);
+}
+
+AdwMessageDialog *
+wc_ui_question_new (GtkWindow             *parent,
+                    const char            *heading,
+                    const char            *body,
+                    const char            *close_id,
+                    const char            *close_label,
+                    const char            *answer_id,
+                    const char            *answer_label,
+                    AdwResponseAppearance  appearance,
+                    gboolean               answer_is_default)
+{
+  AdwMessageDialog *dialog;
+
+  g_return_val_if_fail (close_id != NULL && answer_id != NULL, NULL);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
+  adw_message_dialog_add_responses (dialog, close_id, close_label, answer_id, answer_label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, answer_id, appearance);
+  adw_message_dialog_set_default_response (dialog, answer_is_default ? answer_id : close_id);
+  adw_message_dialog_set_close_response (dialog, close_id);
+  return dialog;
+}
+
+void
+wc_ui_present_question (AdwMessageDialog *dialog)
+{
+  g_return_if_fail (ADW_IS_MESSAGE_DIALOG (dialog));
+
+  wc_ui_name_controls (GTK_WIDGET (dialog));
+  gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -19,6 +19,7 @@
 #include "wc-initial-password-dialog.h"
 #include "wc-token-qr-dialog.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 #include "wc-user-dialog.h"
 
 #include <glib/gi18n-lib.h>
@@ -577,22 +578,16 @@ confirm (WcUsersPage   *self,
          gboolean       destructive,
          ConfirmedFunc  func)
 {
-  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), heading, body);
+  /* Each of these changes something for good: Enter does not. */
+  AdwMessageDialog *dialog = wc_ui_question_new (parent_window (self), heading, body, "cancel", _("_Cancel"),
+                                                 "confirm", label,
+                                                 destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED,
+                                                 FALSE);
 
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "confirm", label,
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm",
-                                              destructive ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "user-id", g_strdup (user_id), g_free);
   g_object_set_data (G_OBJECT (dialog), "func", func);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
-  /* The response buttons say their labels without the mnemonic marks. */
-  wc_ui_name_controls (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 /* Delete, reset password, reset OTP. */
@@ -842,28 +837,19 @@ show_key_failure (WcUsersPage  *self,
   g_autofree char *text = wc_ui_describe_error (error, self->session != NULL
                                                        ? wc_login_session_get_status (self->session) : NULL);
   gboolean pending = self->enrollment != NULL && wc_enrollment_get_pending (self->enrollment) != NULL;
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog;
 
   set_key_busy (self, FALSE);
   if (text == NULL)
     return;
-  dialog = adw_message_dialog_new (parent_window (self),
-                                   pending ? _("New Key Not Activated") : _("Key Not Issued"), NULL);
+  dialog = wc_ui_question_new (parent_window (self), pending ? _("New Key Not Activated") : _("Key Not Issued"), NULL,
+                               "close", _("_Close"), "retry", _("_Retry"), ADW_RESPONSE_SUGGESTED, TRUE);
   /* Translators: why it failed, then what stays as it was. */
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s", text,
+  adw_message_dialog_format_body (dialog, "%s\n\n%s", text,
                                   pending ? _("The new key is kept in the keyring and your current key still works. Retry to activate the new key.")
                                           : _("Your current key still works."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "close", _("_Close"),
-                                    "retry", _("_Retry"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "retry", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "retry");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_key_retry_response), self, 0);
-  /* The response buttons say their labels without the mnemonic marks. */
-  wc_ui_name_controls (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  wc_ui_present_question (dialog);
 }
 
 static void
