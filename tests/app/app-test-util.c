@@ -214,6 +214,22 @@ app_test_close_window (WcWindow *window)
   g_assert_finalize_object (window);
 }
 
+/* Fails when a shown label under @widget is cut off with an ellipsis. */
+static void
+assert_nothing_cut (GtkWidget  *widget,
+                    const char *name)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget)
+      && gtk_label_get_ellipsize (GTK_LABEL (widget)) != PANGO_ELLIPSIZE_NONE
+      && pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (widget))))
+    g_error ("%s: the text “%s” is cut off", name, gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_nothing_cut (child, name);
+}
+
 void
 app_test_screenshot (GtkWindow  *window,
                      const char *name)
@@ -222,9 +238,11 @@ app_test_screenshot (GtkWindow  *window,
   g_autofree char *file = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Allocated, with transitions over. */
+  app_test_spin (300);
+  assert_nothing_cut (GTK_WIDGET (window), name);
   if (dir == NULL)
     return;
-  app_test_spin (300);
   file = g_strdup_printf ("%s/%s.png", dir, name);
   if (!wc_ui_render_png (window, file, &error))
     g_test_message ("no screenshot %s: %s", name, error->message);

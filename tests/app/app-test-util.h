@@ -71,8 +71,9 @@ WcWindow   *app_test_open_window         (WcApplication *app,
 /* Destroys @window and checks that nothing keeps it alive. */
 void        app_test_close_window        (WcWindow      *window);
 
-/* With WC_SCREENSHOT_DIR set, leaves a picture of @window there as
- * @name.png, to look at. */
+/* Looks at @window as a person would: fails when a text shown in it is
+ * cut off with "…", and with WC_SCREENSHOT_DIR set leaves a picture of it
+ * there as @name.png. */
 void        app_test_screenshot          (GtkWindow     *window,
                                           const char    *name);
 

@@ -185,8 +185,20 @@ test_new_login_with_filled_code (void)
     g_assert_true (gtk_widget_is_ancestor (app_test_find_shown (GTK_WIDGET (window), GTK_TYPE_LABEL, idle), bar));
     app_test_screenshot (GTK_WINDOW (window), "idle-logout");
 
-    /* The next login puts it away: that failure is over. */
+    /* The next login puts it away: that failure is over. The last code
+     * was sent: the portal moves on a step, and the app measures its
+     * clock again (else it rightly waits for the next step by its own,
+     * up to 30 s). */
     portal_advance (portal, 30);
+    {
+      g_auto(WcWait) wait = WC_WAIT_INIT;
+      g_autoptr(WcPortalStatus) status = NULL;
+
+      wc_wait_init (&wait);
+      wc_login_session_refresh_status_async (session, NULL, wc_wait_done, &wait);
+      status = wc_login_session_refresh_status_finish (session, wc_wait_result (&wait), &error);
+      g_assert_no_error (error);
+    }
     fill (window, T ("Password"), CHOSEN_PASSWORD);
     submit (window);
     app_test_wait_until (page_is (window, "session") || !wc_login_page_is_busy (WC_LOGIN_PAGE (login_page (window))), 20000);
