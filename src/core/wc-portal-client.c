@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "wc-error.h"
+#include "wc-json-text.h"
 #include "wc-tls.h"
 
 #define API_BASE "/api/v1"
@@ -928,8 +929,12 @@ finish_call (GTask *task)
   if (call->body->len > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      const char *data = (const char *) call->body->data;
 
-      if (json_parser_load_from_data (parser, (const char *) call->body->data, call->body->len, NULL))
+      /* json-glib would follow any nesting down the stack, to a crash;
+       * strict JSON of a sane depth only. */
+      if (wc_json_text_check (data, call->body->len, WC_PORTAL_CLIENT_MAX_JSON_DEPTH, NULL)
+          && json_parser_load_from_data (parser, data, call->body->len, NULL))
         root = json_parser_steal_root (parser);
       else if (status >= 200 && status < 300)
         {

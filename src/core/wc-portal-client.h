@@ -16,6 +16,11 @@
 
 G_BEGIN_DECLS
 
+/* Arrays and objects in an answer nest at most this deep (the contract's
+ * answers nest a few levels); a deeper answer is malformed. */
+#define WC_PORTAL_CLIENT_MAX_JSON_DEPTH 64
+
+
 #define WC_TYPE_PORTAL_CLIENT (wc_portal_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (WcPortalClient, wc_portal_client, WC, PORTAL_CLIENT, GObject)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "wc-api-error.h"
+#include "wc-json-text.h"
 #include "wc-secret.h"
 
 struct _WcPortalServer {
@@ -897,255 +898,6 @@ has_escaped_nul (const char *data,
   return FALSE;
 }
 
-/* A strict reader of RFC 8259 JSON text. json-glib is lenient: it takes
- * single quotes, hexadecimal numbers and leading zeros, control
- * characters in strings and a second value after the first, none of
- * which is JSON. This only says whether the text is JSON; json-glib then
- * reads it. An escaped lone surrogate is no character (no UTF-8 can
- * carry it): it sets @bad_characters. Nesting is followed on a stack of
- * its own, not by recursion, so that it may be as deep as the body is
- * long. */
-typedef struct {
-  const char *p;
-  const char *end;
-  gboolean bad_characters;
-  gboolean huge_numbers;    /* json-glib wraps integers beyond 64 bits */
-} JsonCheck;
-
-static void
-json_skip_space (JsonCheck *check)
-{
-  while (check->p < check->end
-         && (*check->p == ' ' || *check->p == '\t' || *check->p == '\n' || *check->p == '\r'))
-    check->p++;
-}
-
-static gboolean
-json_check_word (JsonCheck  *check,
-                 const char *word)
-{
-  gsize length = strlen (word);
-
-  if ((gsize) (check->end - check->p) < length || memcmp (check->p, word, length) != 0)
-    return FALSE;
-  check->p += length;
-  return TRUE;
-}
-
-/* Four hex digits after \u, or -1. */
-static int
-json_check_hex4 (JsonCheck *check)
-{
-  int value = 0;
-
-  if (check->end - check->p < 4)
-    return -1;
-  for (guint i = 0; i < 4; i++)
-    {
-      int digit = g_ascii_xdigit_value (check->p[i]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  check->p += 4;
-  return value;
-}
-
-static gboolean
-json_check_string (JsonCheck *check)
-{
-  if (check->p >= check->end || *check->p != '"')
-    return FALSE;
-  check->p++;
-  while (check->p < check->end)
-    {
-      guchar c = (guchar) *check->p++;
-      int unit, low;
-
-      if (c == '"')
-        return TRUE;
-      if (c < 0x20)
-        return FALSE;
-      if (c != '\\')
-        continue;
-      if (check->p >= check->end)
-        return FALSE;
-      c = (guchar) *check->p++;
-      if (c != 'u')
-        {
-          if (c == '\0' || strchr ("\"\\/bfnrt", c) == NULL)
-            return FALSE;
-          continue;
-        }
-      unit = json_check_hex4 (check);
-      if (unit < 0)
-        return FALSE;
-      if (unit >= 0xdc00 && unit <= 0xdfff)
-        check->bad_characters = TRUE;
-      else if (unit >= 0xd800 && unit <= 0xdbff)
-        {
-          if (check->end - check->p < 2 || check->p[0] != '\\' || check->p[1] != 'u')
-            {
-              check->bad_characters = TRUE;
-              continue;
-            }
-          check->p += 2;
-          low = json_check_hex4 (check);
-          if (low < 0)
-            return FALSE;
-          if (low < 0xdc00 || low > 0xdfff)
-            check->bad_characters = TRUE;
-        }
-    }
-  return FALSE;
-}
-
-static gboolean
-json_check_digits (JsonCheck *check)
-{
-  const char *start = check->p;
-
-  while (check->p < check->end && g_ascii_isdigit (*check->p))
-    check->p++;
-  return check->p > start;
-}
-
-static gboolean
-json_check_number (JsonCheck *check)
-{
-  const char *digits;
-
-  if (check->p < check->end && *check->p == '-')
-    check->p++;
-  digits = check->p;
-  if (check->p < check->end && *check->p == '0')
-    check->p++;
-  else if (check->p >= check->end || *check->p < '1' || *check->p > '9' || !json_check_digits (check))
-    return FALSE;
-  if (check->p - digits > 18)
-    check->huge_numbers = TRUE;
-  if (check->p < check->end && *check->p == '.')
-    {
-      check->p++;
-      if (!json_check_digits (check))
-        return FALSE;
-    }
-  if (check->p < check->end && (*check->p == 'e' || *check->p == 'E'))
-    {
-      check->p++;
-      if (check->p < check->end && (*check->p == '+' || *check->p == '-'))
-        check->p++;
-      if (!json_check_digits (check))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* A string, number, true, false or null. */
-static gboolean
-json_check_scalar (JsonCheck *check)
-{
-  if (check->p >= check->end)
-    return FALSE;
-  switch (*check->p)
-    {
-    case '"':
-      return json_check_string (check);
-    case 't':
-      return json_check_word (check, "true");
-    case 'f':
-      return json_check_word (check, "false");
-    case 'n':
-      return json_check_word (check, "null");
-    default:
-      return json_check_number (check);
-    }
-}
-
-/* A member's name and its colon. */
-static gboolean
-json_check_name (JsonCheck *check)
-{
-  if (!json_check_string (check))
-    return FALSE;
-  json_skip_space (check);
-  if (check->p >= check->end || *check->p != ':')
-    return FALSE;
-  check->p++;
-  return TRUE;
-}
-
-/* Whether @data is one JSON text, with nothing after it but space. */
-static gboolean
-is_json_text (const char *data,
-              gsize       size,
-              gboolean   *bad_characters,
-              gboolean   *huge_numbers)
-{
-  JsonCheck check = { data, data + size, FALSE };
-  g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
-
-  *bad_characters = FALSE;
-  for (;;)
-    {
-      gboolean complete = TRUE;
-
-      /* A value: a scalar, an empty container, or the start of one. */
-      json_skip_space (&check);
-      if (check.p >= check.end)
-        return FALSE;
-      if (*check.p == '{' || *check.p == '[')
-        {
-          char close = *check.p == '{' ? '}' : ']';
-
-          check.p++;
-          json_skip_space (&check);
-          if (check.p < check.end && *check.p == close)
-            check.p++;
-          else
-            {
-              g_string_append_c (open, close);
-              if (close == '}' && !json_check_name (&check))
-                return FALSE;
-              complete = FALSE;
-            }
-        }
-      else if (!json_check_scalar (&check))
-        return FALSE;
-
-      /* After a whole value: close what ends here; a comma leads on to
-       * the next value. */
-      while (complete)
-        {
-          json_skip_space (&check);
-          if (open->len == 0)
-            {
-              *bad_characters = check.bad_characters;
-              *huge_numbers = check.huge_numbers;
-              return check.p == check.end;
-            }
-          if (check.p >= check.end)
-            return FALSE;
-          if (*check.p == open->str[open->len - 1])
-            {
-              check.p++;
-              g_string_truncate (open, open->len - 1);
-            }
-          else if (*check.p == ',')
-            {
-              check.p++;
-              json_skip_space (&check);
-              if (open->str[open->len - 1] == '}' && !json_check_name (&check))
-                return FALSE;
-              complete = FALSE;
-            }
-          else
-            return FALSE;
-        }
-    }
-}
-
 static gboolean
 parse_body (Request  *request,
             GBytes   *bytes,
@@ -1154,7 +906,8 @@ parse_body (Request  *request,
   g_autoptr(JsonParser) parser = NULL;
   gsize size = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
-  gboolean json, bad_characters = FALSE, huge_numbers = FALSE;
+  WcJsonTextFlags flags = 0;
+  gboolean json;
 
   if (bytes == NULL)
     {
@@ -1171,8 +924,9 @@ parse_body (Request  *request,
       g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
       return FALSE;
     }
-  json = size > 0 && is_json_text (data, size, &bad_characters, &huge_numbers);
-  if (json && bad_characters)
+  /* No bound on nesting here: a body is at most 64 KiB. */
+  json = size > 0 && wc_json_text_check (data, size, G_MAXUINT, &flags);
+  if (json && (flags & WC_JSON_TEXT_BAD_CHARACTERS))
     {
       g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
       return FALSE;
@@ -1188,7 +942,7 @@ parse_body (Request  *request,
     }
   request->body_node = json_parser_steal_root (parser);
   request->body = json_node_get_object (request->body_node);
-  request->huge_numbers = huge_numbers;
+  request->huge_numbers = (flags & WC_JSON_TEXT_HUGE_NUMBERS) != 0;
   return TRUE;
 }
 

@@ -636,6 +636,23 @@ hostile_free (Hostile *hostile)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Hostile, hostile_free)
 
+/* An HTTP answer whose JSON body opens @depth arrays, inside an object
+ * as an answer's body is. */
+static char *
+nested_answer (const char *status,
+               guint       depth)
+{
+  g_autoptr(GString) body = g_string_new ("{\"name\": ");
+
+  for (guint i = 0; i < depth - 1; i++)
+    g_string_append_c (body, '[');
+  for (guint i = 0; i < depth - 1; i++)
+    g_string_append_c (body, ']');
+  g_string_append_c (body, '}');
+  return g_strdup_printf ("HTTP/1.1 %s\r\nContent-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n%s",
+                          status, body->len, body->str);
+}
+
 static void
 test_hostile_servers (void)
 {
@@ -659,6 +676,9 @@ test_hostile_servers (void)
     { "huge", NULL, WC_PORTAL_ERROR_RESPONSE_TOO_LARGE, "C095000004" },
     { "error without JSON", g_strdup ("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 5\r\n\r\noops!"),
       WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
+    /* json-glib would recurse once per level, to a stack overflow. */
+    { "deeply nested", nested_answer ("200 OK", 100000), WC_PORTAL_ERROR_MALFORMED_RESPONSE, "C095000003" },
+    { "deeply nested error", nested_answer ("400 Bad Request", 100000), WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
   };
   gsize huge_size = 2 * 1024 * 1024;
 
