@@ -135,6 +135,17 @@ status_error (guint status)
 }
 
 static GError *
+redirect_error (guint status)
+{
+  g_autofree char *message =
+    /* Translators: %u is an HTTP status, e.g. 302. */
+    g_strdup_printf (_("The portal's address sent the app to another address (HTTP %u), which it never follows. Check the portal address, or ask the portal's operator for the right one."),
+                     status);
+
+  return client_error (WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002", message);
+}
+
+static GError *
 not_logged_in_error (void)
 {
   return client_error (WC_PORTAL_ERROR_NOT_LOGGED_IN, "C051000001",
@@ -954,7 +965,7 @@ finish_call (GTask *task)
     }
   if (status < 200 || status >= 300)
     {
-      g_task_return_error (task, status_error (status));
+      g_task_return_error (task, status >= 300 && status < 400 ? redirect_error (status) : status_error (status));
       return;
     }
 
@@ -1117,6 +1128,10 @@ start_call (WcPortalClient      *self,
       g_task_return_error (task, network_error ());
       return;
     }
+  /* An answer comes from the pinned portal or not at all: no redirect is
+   * followed (to http://, or to another host whose answer and Date would
+   * be trusted). A 3xx is an error of its own. */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect (call->msg, "network-event", G_CALLBACK (on_network_event), task);
   g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
   soup_message_headers_replace (soup_message_get_request_headers (call->msg), "Accept", "application/json");

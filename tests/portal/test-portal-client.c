@@ -676,6 +676,11 @@ test_hostile_servers (void)
     { "huge", NULL, WC_PORTAL_ERROR_RESPONSE_TOO_LARGE, "C095000004" },
     { "error without JSON", g_strdup ("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 5\r\n\r\noops!"),
       WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
+    /* Followed, the answer would come from a plain-HTTP listener. */
+    { "redirect", g_strdup ("HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:1/api/v1/status\r\nContent-Length: 0\r\n\r\n"),
+      WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
+    { "permanent redirect", g_strdup ("HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.invalid/\r\nContent-Length: 0\r\n\r\n"),
+      WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
     /* json-glib would recurse once per level, to a stack overflow. */
     { "deeply nested", nested_answer ("200 OK", 100000), WC_PORTAL_ERROR_MALFORMED_RESPONSE, "C095000003" },
     { "deeply nested error", nested_answer ("400 Bad Request", 100000), WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
@@ -717,6 +722,9 @@ test_hostile_servers (void)
       assert_portal_error (error, cases[i].kind, cases[i].code);
       /* Nothing raw reaches the message. */
       g_assert_null (strstr (error->message, "garbage"));
+      /* A redirect says what it was, not only an unexpected status. */
+      if (strstr (cases[i].name, "redirect") != NULL)
+        g_assert_nonnull (strstr (error->message, "sent the app to another address"));
     }
 }
 
