@@ -47,6 +47,17 @@ name_toast_buttons_later (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+AdwToast *
+wc_ui_toast_new (const char *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+  return adw_toast_new (escaped);
+}
+
 void
 wc_ui_show_toast_full (GtkWidget  *widget,
                        const char *text,
@@ -57,7 +68,7 @@ wc_ui_show_toast_full (GtkWidget  *widget,
   g_return_if_fail (GTK_IS_WIDGET (widget));
   g_return_if_fail (text != NULL);
 
-  toast = adw_toast_new (text);
+  toast = wc_ui_toast_new (text);
   adw_toast_set_timeout (toast, timeout);
   if (timeout == 0)
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);

@@ -16,6 +16,9 @@ void   wc_ui_show_toast          (GtkWidget            *widget,
 /* Shows @toast (taking it) in the window that holds @widget. */
 void   wc_ui_present_toast       (GtkWidget            *widget,
                                   AdwToast             *toast);
+/* A toast that shows @text as it is. libadwaita 1.2 reads a toast's
+ * title as Pango markup, and names and portal messages go into toasts. */
+AdwToast *wc_ui_toast_new        (const char           *text);
 /* A toast with a priority and a timeout, for messages that must stay. */
 void   wc_ui_show_toast_full     (GtkWidget            *widget,
                                   const char           *text,

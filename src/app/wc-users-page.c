@@ -492,7 +492,7 @@ on_updated (GObject      *source,
 
       /* Translators: %s is a user's name. */
       toast = g_strdup_printf (_("“%s” disabled: they can no longer log in"), user_name (user));
-      undo = adw_toast_new (toast);
+      undo = wc_ui_toast_new (toast);
       adw_toast_set_button_label (undo, _("_Undo"));
       adw_toast_set_timeout (undo, 10);
       g_object_set_data_full (G_OBJECT (undo), "user-id", g_strdup (user->user_id), g_free);

@@ -430,6 +430,22 @@ test_remove (Fixture       *f,
   g_assert_cmpuint (tokens->len, ==, 0);
 }
 
+/* Issuer and account are shown as they are, never read as markup: an
+ * ampersand is not an empty title, and a span does not paint the list. */
+static void
+test_markup_shown_as_is (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(WcToken) amp = add_token (f->store, "otpauth://totp/AT%26T:%3Cb%3Ebob%3C%2Fb%3E?secret=" TEST_KEY "&issuer=AT%26T");
+  g_autoptr(WcToken) span = add_token (f->store, "otpauth://totp/%3Cspan%20size%3D%2260000%22%3EBIG%3C%2Fspan%3E?secret=" TEST_KEY);
+
+  wc_token_page_reload (f->page);
+  wait_loaded (f);
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (f->page), GTK_TYPE_LABEL, "AT&T"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (f->page), GTK_TYPE_LABEL, "<b>bob</b>"));
+  g_assert_nonnull (app_test_find_shown (GTK_WIDGET (f->page), GTK_TYPE_LABEL, "<span size=\"60000\">BIG</span>"));
+}
+
 static void
 test_hotp (Fixture       *f,
            gconstpointer  data)
@@ -615,6 +631,7 @@ main (int   argc,
   ADD ("rename", test_rename);
   ADD ("remove", test_remove);
   ADD ("hotp", test_hotp);
+  ADD ("markup-shown-as-is", test_markup_shown_as_is);
   ADD ("show-qr", test_show_qr);
   ADD ("locked", test_locked);
   ADD ("clock-skew", test_clock_skew);

@@ -91,12 +91,31 @@ test_dates (void)
   g_assert_cmpstr (far + strlen (far) - 5, ==, "12:19");
 }
 
+/* A toast shows its text as it is: names and portal messages go into
+ * toasts, and libadwaita reads a toast's title as markup. */
+static void
+test_toast_text (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  GtkWidget *child = gtk_label_new ("page");
+  const char *text = "“<b>&AT&T</b>” disabled";
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), child);
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+  wc_ui_show_toast (child, text);
+  app_test_wait_until (app_test_find_shown (overlay, GTK_TYPE_LABEL, text) != NULL, 5000);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   app_test_init (&argc, &argv);
   g_test_add_func ("/ui-util/strip-mnemonic", test_strip_mnemonic);
+  g_test_add_func ("/ui-util/toast-text", test_toast_text);
   g_test_add_func ("/ui-util/wrapped-tail", test_wrapped_tail);
   g_test_add_func ("/ui-util/dates", test_dates);
   return g_test_run ();
