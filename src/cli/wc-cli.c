@@ -349,7 +349,7 @@ cmd_code (int    argc,
   gboolean json = FALSE;
   gboolean next = FALSE;
   gboolean uri_stdin = FALSE;
-  gint64 at = -1;
+  gint64 at = G_MININT64;   /* not given: now */
   GOptionEntry entries[] = {
     { "at", 0, 0, G_OPTION_ARG_INT64, &at, N_("Compute the code for this time (seconds since 1970, UTC)"), N_("UNIX_TIME") },
     { "next", 0, 0, G_OPTION_ARG_NONE, &next, N_("Show the code of the next period"), NULL },
@@ -375,10 +375,10 @@ cmd_code (int    argc,
     if (looks_like_secret (argv[i]))
       return refuse_secret_argument ();
 
-  if (at < -1)
-    return fail (WC_CLI_EXIT_USAGE, _("--at needs a time at or after 1970"));
-  if (at == -1)
+  if (at == G_MININT64)
     at = g_get_real_time () / G_USEC_PER_SEC;
+  else if (at < 0)
+    return fail (WC_CLI_EXIT_USAGE, _("--at needs a time at or after 1970"));
 
   if (uri_stdin)
     {

@@ -117,6 +117,16 @@ test_add_list_code_remove (void)
   g_assert_cmpstr (r.out, ==, "287082\n");
   result_clear (&r);
 
+  /* A time before 1970 is no time, -1 included. */
+  for (guint i = 0; i < 2; i++)
+    {
+      otp (&r, NULL, "code", "ACME:alice", "--at", i == 0 ? "-1" : "-2", NULL);
+      assert_status (&r, 2);
+      g_assert_cmpstr (r.out, ==, "");
+      g_assert_nonnull (strstr (r.err, "--at"));
+      result_clear (&r);
+    }
+
   otp (&r, NULL, "code", "alice", "--at", "59", "--next", NULL);
   assert_status (&r, 0);
   g_assert_cmpstr (r.out, ==, "359152\n");
