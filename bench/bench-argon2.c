@@ -108,7 +108,7 @@ static void
 start_check (Run *run)
 {
   run->in_flight++;
-  wc_portal_hasher_match_async (run->hasher, run->hashes, PASSWORD, NULL, on_matched, run);
+  wc_portal_hasher_match_async (run->hasher, run->hashes, 1, PASSWORD, NULL, on_matched, run);
 }
 
 static void

@@ -15,6 +15,7 @@
 struct _WcPortalHasher {
   GObject parent_instance;
   char *dummy_hash;     /* checked against when there is nothing to check */
+  guint checks;         /* Argon2id checks run, atomic */
   GThreadPool *pool;    /* one thread per core: more hashes at once only
                          * fight over the caches and finish later */
 };
@@ -24,7 +25,9 @@ G_DEFINE_FINAL_TYPE (WcPortalHasher, wc_portal_hasher, G_TYPE_OBJECT)
 typedef struct {
   char *password;       /* wiped when the job is freed */
   GStrv hashes;
+  guint min_checks;
   const char *dummy;
+  guint *checks;
   gboolean match;       /* a check, not a new hash */
 } Job;
 
@@ -132,21 +135,19 @@ match_job (GTask *task,
            Job   *job)
 {
   gsize length = strlen (job->password);
+  guint n_hashes = job->hashes != NULL ? g_strv_length (job->hashes) : 0;
+  int found = -1;
 
-  if (job->hashes == NULL || job->hashes[0] == NULL)
+  for (guint i = 0; i < MAX (n_hashes, job->min_checks); i++)
     {
-      argon2id_verify (job->dummy, job->password, length);
-      g_task_return_int (task, -1);
-      return;
-    }
+      gboolean real = i < n_hashes;
+      gboolean match = argon2id_verify (real ? job->hashes[i] : job->dummy, job->password, length) == ARGON2_OK;
 
-  for (guint i = 0; job->hashes[i] != NULL; i++)
-    if (argon2id_verify (job->hashes[i], job->password, length) == ARGON2_OK)
-      {
-        g_task_return_int (task, (gssize) i);
-        return;
-      }
-  g_task_return_int (task, -1);
+      g_atomic_int_inc (job->checks);
+      if (match && real && found < 0)
+        found = (int) i;
+    }
+  g_task_return_int (task, found);
 }
 
 /* Runs in a pool thread; the task returns to the caller's main context. */
@@ -197,6 +198,7 @@ wc_portal_hasher_hash_finish (WcPortalHasher  *self,
 void
 wc_portal_hasher_match_async (WcPortalHasher      *self,
                               const char * const  *hashes,
+                              guint                min_checks,
                               const char          *password,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
@@ -211,7 +213,9 @@ wc_portal_hasher_match_async (WcPortalHasher      *self,
   job = g_new0 (Job, 1);
   job->password = g_strdup (password);
   job->hashes = g_strdupv ((char **) hashes);
+  job->min_checks = min_checks;
   job->dummy = self->dummy_hash;
+  job->checks = &self->checks;
   job->match = TRUE;
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, wc_portal_hasher_match_async);
@@ -227,4 +231,11 @@ wc_portal_hasher_match_finish (WcPortalHasher  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), -1);
   g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_hasher_match_async), -1);
   return (int) g_task_propagate_int (G_TASK (result), error);
+}
+
+guint
+wc_portal_hasher_get_checks (WcPortalHasher *self)
+{
+  g_return_val_if_fail (WC_IS_PORTAL_HASHER (self), 0);
+  return (guint) g_atomic_int_get (&self->checks);
 }

@@ -30,12 +30,15 @@ char           *wc_portal_hasher_hash_finish  (WcPortalHasher       *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
-/* Checks @password against each encoded hash in turn and gives the index
- * of the first that matches, or -1. With no hashes at all it still spends
- * the time of one check, so that an unknown account answers as slowly as
- * a wrong password. */
+/* Checks @password against every encoded hash of @hashes (NULL-ended;
+ * NULL: none) and gives the index of the first that matches, or -1. It
+ * runs at least @min_checks checks, against a dummy hash where @hashes
+ * has fewer, and never stops at a match: the time taken says nothing
+ * about whether an account exists, which hash matched, or whether there
+ * was a second hash to check. */
 void            wc_portal_hasher_match_async  (WcPortalHasher       *self,
                                                const char * const   *hashes,
+                                               guint                 min_checks,
                                                const char           *password,
                                                GCancellable         *cancellable,
                                                GAsyncReadyCallback   callback,
@@ -43,5 +46,8 @@ void            wc_portal_hasher_match_async  (WcPortalHasher       *self,
 int             wc_portal_hasher_match_finish (WcPortalHasher       *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+
+/* How many Argon2id checks the hasher has run, for tests and benchmarks. */
+guint           wc_portal_hasher_get_checks   (WcPortalHasher       *self);
 
 G_END_DECLS

@@ -191,7 +191,7 @@ on_current_checked (GObject      *source,
       g_task_return_error (task, wc_portal_service_internal_error (error));
       return;
     }
-  wc_portal_hasher_match_async (WC_PORTAL_HASHER (source), (const char * const *) history,
+  wc_portal_hasher_match_async (WC_PORTAL_HASHER (source), (const char * const *) history, 1,
                                 op->replacement, cancellable, on_history_checked, g_steal_pointer (&task));
 }
 
@@ -281,7 +281,7 @@ change_password (WcPortalService      *self,
     }
 
   current = wc_portal_password_normalize (current_password);
-  wc_portal_hasher_match_async (self->hasher, current_hash, current, cancellable,
+  wc_portal_hasher_match_async (self->hasher, current_hash, 1, current, cancellable,
                                 on_current_checked, g_steal_pointer (&task));
   wc_secure_wipe (current, strlen (current));
 }

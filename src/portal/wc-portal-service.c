@@ -87,6 +87,13 @@ wc_portal_service_get_db (WcPortalService *self)
   return self->db;
 }
 
+WcPortalHasher *
+wc_portal_service_get_hasher (WcPortalService *self)
+{
+  g_return_val_if_fail (WC_IS_PORTAL_SERVICE (self), NULL);
+  return self->hasher;
+}
+
 WcPortalSessions *
 wc_portal_service_get_sessions (WcPortalService *self)
 {
@@ -1034,7 +1041,11 @@ wc_portal_service_login_async (WcPortalService     *self,
       return;
     }
 
-  wc_portal_hasher_match_async (self->hasher, hashes, login->password, cancellable,
+  /* The old and tablet logins always check two: the old password and a
+   * reset's temporary one, real or dummy. One check less would tell that
+   * no reset is pending, and so that the merchant code exists. */
+  wc_portal_hasher_match_async (self->hasher, hashes, kind == WC_PORTAL_LOGIN_NEW ? 1 : 2, login->password,
+                                cancellable,
                                 on_login_checked, g_steal_pointer (&task));
 }
 

@@ -48,6 +48,7 @@ WcPortalService *wc_portal_service_new             (WcPortalDb         *db,
 WcPortalClock   *wc_portal_service_get_clock       (WcPortalService    *self);
 WcPortalDb      *wc_portal_service_get_db          (WcPortalService    *self);
 WcPortalSessions *wc_portal_service_get_sessions   (WcPortalService    *self);
+WcPortalHasher  *wc_portal_service_get_hasher      (WcPortalService    *self);
 
 /* Merchant setup, for the command line: the initial access password is
  * both the old-login password and the main user's first password. */
