@@ -584,10 +584,9 @@ on_texture_read (GObject      *source,
     }
   width = gdk_texture_get_width (texture);
   height = gdk_texture_get_height (texture);
-  if (width <= 0 || height <= 0 || width > WC_QR_MAX_IMAGE_SIDE || height > WC_QR_MAX_IMAGE_SIDE)
+  if (!wc_qr_check_image_size (width, height, &error))
     {
-      show_error (self, "image", NULL, self->qr_error,
-                  _("The image on the clipboard is too large. Copy only the QR code."));
+      show_error (self, "image", NULL, self->qr_error, error->message);
       return;
     }
 

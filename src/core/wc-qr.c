@@ -41,13 +41,8 @@ wc_qr_decode_pixels (const guint8  *pixels,
   g_return_val_if_fail (pixels != NULL, NULL);
   g_return_val_if_fail (n_channels == 1 || n_channels == 3 || n_channels == 4, NULL);
 
-  if (width <= 0 || height <= 0 || width > WC_QR_MAX_IMAGE_SIDE || height > WC_QR_MAX_IMAGE_SIDE)
-    {
-      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
-                   _("The image is %d × %d pixels; images up to %d pixels a side can be read"),
-                   width, height, WC_QR_MAX_IMAGE_SIDE);
-      return NULL;
-    }
+  if (!wc_qr_check_image_size (width, height, error))
+    return NULL;
 
   grey = g_malloc ((gsize) width * (gsize) height);
   for (int y = 0; y < height; y++)
@@ -134,6 +129,29 @@ wc_qr_decode_pixels (const guint8  *pixels,
   return result;
 }
 
+gboolean
+wc_qr_check_image_size (int      width,
+                        int      height,
+                        GError **error)
+{
+  if (width <= 0 || height <= 0)
+    {
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE, _("The image is empty."));
+      return FALSE;
+    }
+  if (width > WC_QR_MAX_IMAGE_SIDE || height > WC_QR_MAX_IMAGE_SIDE
+      || (gint64) width * height > WC_QR_MAX_IMAGE_PIXELS)
+    {
+      /* Translators: a width and a height in pixels, then a number of
+       * megapixels. */
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
+                   _("The image is %d × %d pixels, larger than the %d megapixels that can be read. Use a smaller picture, or one cut to the QR code."),
+                   width, height, WC_QR_MAX_IMAGE_PIXELS / 1000000);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * wc_qr_decode_file:
  * @path: a PNG, JPEG or other image gdk-pixbuf can read
@@ -147,13 +165,39 @@ wc_qr_decode_file (const char  *path,
 {
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *display = NULL;
   WcSecret *text;
   int width = 0, height = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  file = g_file_new_for_path (path);
   display = g_filename_display_basename (path);
+
+  /* A regular file of a sane size only: a FIFO or a device would block
+   * the reader for ever or feed it without end. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL)
+    {
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE, _("“%s” does not exist"), display);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
+                   _("“%s” is not an image file. Choose a saved picture such as a PNG or JPEG file."), display);
+      return NULL;
+    }
+  if (g_file_info_get_size (info) > WC_QR_MAX_FILE_SIZE)
+    {
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
+                   _("“%s” is larger than %d MiB. Use a smaller picture of the QR code."),
+                   display, WC_QR_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
 
   /* Check the size before decoding, so a hostile file cannot make us
    * allocate gigabytes. */
@@ -168,13 +212,8 @@ wc_qr_decode_file (const char  *path,
                      display);
       return NULL;
     }
-  if (width > WC_QR_MAX_IMAGE_SIDE || height > WC_QR_MAX_IMAGE_SIDE)
-    {
-      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
-                   _("The image is %d × %d pixels; images up to %d pixels a side can be read"),
-                   width, height, WC_QR_MAX_IMAGE_SIDE);
-      return NULL;
-    }
+  if (!wc_qr_check_image_size (width, height, error))
+    return NULL;
 
   pixbuf = gdk_pixbuf_new_from_file (path, &local_error);
   if (pixbuf == NULL)

@@ -3,6 +3,9 @@
 #include <glib/gstdio.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "wc-error.h"
 #include "wc-qr.h"
@@ -163,6 +166,64 @@ test_broken_images (void)
   g_assert_nonnull (strstr (error->message, "does not exist"));
 }
 
+/* Decodes @path, which must be refused as an image with words that
+ * contain @words. */
+static void
+assert_refused (const char *path,
+                const char *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcSecret) decoded = wc_qr_decode_file (path, &error);
+
+  g_assert_null (decoded);
+  g_assert_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE);
+  if (strstr (error->message, words) == NULL)
+    g_error ("refused with “%s”, not for “%s”", error->message, words);
+}
+
+/* Files that would take gigabytes or block for ever are refused before
+ * anything is decoded: the app's file and clipboard paths share this. */
+static void
+test_hostile_images (void)
+{
+  g_autofree char *path = temp_path ("hostile.svg");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.png", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.png", NULL);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  /* 124 bytes that declare 16384 × 16384 (2.1 GB once rendered). */
+  g_assert_true (g_file_set_contents (path, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16384\" height=\"16384\"><rect width=\"9\" height=\"9\"/></svg>", -1, NULL));
+  assert_refused (path, "megapixels");
+  /* Within 16384 a side, but 49 megapixels. */
+  g_assert_true (g_file_set_contents (path, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"7000\" height=\"7000\"><rect width=\"9\" height=\"9\"/></svg>", -1, NULL));
+  assert_refused (path, "megapixels");
+
+  /* A FIFO would block the reader for ever. */
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  assert_refused (fifo, "not an image file");
+  g_unlink (fifo);
+
+  /* Over 64 MiB (sparse: nothing is written). */
+  fd = g_open (big, O_CREAT | O_WRONLY, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, WC_QR_MAX_FILE_SIZE + 1), ==, 0);
+  close (fd);
+  assert_refused (big, "MiB");
+  g_unlink (big);
+  remove_path (path);
+
+  /* The bound itself, to the pixel. */
+  g_assert_true (wc_qr_check_image_size (6325, 6324, NULL));
+  g_assert_false (wc_qr_check_image_size (6325, 6325, &error));
+  g_assert_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE);
+  g_clear_error (&error);
+  g_assert_true (wc_qr_check_image_size (16384, 2, NULL));
+  g_assert_false (wc_qr_check_image_size (16385, 1, NULL));
+  g_assert_false (wc_qr_check_image_size (0, 5, NULL));
+}
+
 static void
 test_too_long (void)
 {
@@ -206,6 +267,7 @@ main (int    argc,
   g_test_add_func ("/qr/pixels-in-screenshot", test_pixels_in_screenshot);
   g_test_add_func ("/qr/no-code", test_no_code);
   g_test_add_func ("/qr/broken-images", test_broken_images);
+  g_test_add_func ("/qr/hostile-images", test_hostile_images);
   g_test_add_func ("/qr/too-long", test_too_long);
   g_test_add_func ("/qr/utf8-drawing", test_utf8_drawing);
 
