@@ -3,6 +3,7 @@
 #include <locale.h>
 
 #include "wc-application.h"
+#include "wc-secret.h"
 
 int
 main (int    argc,
@@ -11,6 +12,8 @@ main (int    argc,
   g_autoptr(WcApplication) app = NULL;
   const char *localedir = g_getenv ("WC_LOCALEDIR");
 
+  /* Passwords and keys pass through this process: no core file. */
+  wc_secure_process ();
   setlocale (LC_ALL, "");
   /* WC_LOCALEDIR points an uninstalled build at its own catalogues. */
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);

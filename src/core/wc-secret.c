@@ -1,12 +1,15 @@
-/* wc-secret.c: wiped, RAM-locked buffers for secrets, and the base32
- * coding of TOTP keys done inside them, so that no decoded key ever sits
- * in ordinary heap memory. */
+/* wc-secret.c: wiped, RAM-locked buffers for secrets on pages of their
+ * own, and the base32 coding of TOTP keys done inside them, so that no
+ * decoded key ever sits in ordinary heap memory. */
 #include "wc-secret.h"
 #include "wc-error.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 struct _WcSecret
 {
@@ -15,6 +18,8 @@ struct _WcSecret
   gsize capacity;
   gboolean locked;
   guint8 *data;     /* always NUL-terminated at data[size] */
+  guint8 *region;   /* the mapping: the data's pages, then a guard page */
+  gsize region_size;
 };
 
 G_DEFINE_BOXED_TYPE (WcSecret, wc_secret, wc_secret_ref, wc_secret_unref)
@@ -47,18 +52,41 @@ wc_secure_str_free (char *str)
   g_free (str);
 }
 
+void
+wc_secure_process (void)
+{
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    g_warning ("cannot keep this process out of core dumps: %s", g_strerror (errno));
+}
+
+/* Pages of its own for each secret: locking and unlocking one never
+ * touches another's page, and the whole mapping is left out of core
+ * dumps. The data ends right before an inaccessible guard page, so that
+ * a write past its end faults instead of reaching other memory. */
 WcSecret *
 wc_secret_new (gsize size)
 {
   WcSecret *secret = g_new0 (WcSecret, 1);
+  gsize page = (gsize) sysconf (_SC_PAGESIZE);
+  gsize data_pages;
+
+  g_return_val_if_fail (size < G_MAXSIZE - 2 * page, NULL);
 
   g_atomic_ref_count_init (&secret->ref_count);
   secret->size = size;
   secret->capacity = size + 1;
-  secret->data = g_malloc0 (secret->capacity);
+  data_pages = (secret->capacity + page - 1) / page;
+  secret->region_size = (data_pages + 1) * page;
+  secret->region = mmap (NULL, secret->region_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (secret->region == MAP_FAILED)
+    g_error ("out of memory for a secret of %" G_GSIZE_FORMAT " bytes", size);
+  /* Zero-filled already. */
+  madvise (secret->region, secret->region_size, MADV_DONTDUMP);
+  mprotect (secret->region + data_pages * page, page, PROT_NONE);
+  secret->data = secret->region + data_pages * page - secret->capacity;
   /* Best effort: an unprivileged process may exceed RLIMIT_MEMLOCK, in
    * which case the buffer is still wiped on free. */
-  secret->locked = mlock (secret->data, secret->capacity) == 0;
+  secret->locked = mlock (secret->region, data_pages * page) == 0;
   return secret;
 }
 
@@ -98,8 +126,8 @@ wc_secret_unref (WcSecret *secret)
 
   wc_secure_wipe (secret->data, secret->capacity);
   if (secret->locked)
-    munlock (secret->data, secret->capacity);
-  g_free (secret->data);
+    munlock (secret->region, secret->region_size - (gsize) sysconf (_SC_PAGESIZE));
+  munmap (secret->region, secret->region_size);
   g_free (secret);
 }
 

@@ -1,6 +1,8 @@
 /* wc-secret.h: a reference-counted buffer for key material and other
- * secrets. It is locked into RAM where the system allows and wiped before
- * it is freed, so secrets do not linger in freed heap or in swap. */
+ * secrets. Each lives on pages of its own, kept out of core dumps, locked
+ * into RAM where the system allows, with an inaccessible page after it,
+ * and wiped before it is freed: secrets do not linger in freed heap, in
+ * swap or in a core file. */
 #pragma once
 
 #include <glib-object.h>
@@ -34,6 +36,12 @@ WcSecret      *wc_base32_normalize         (const char    *text,
 WcSecret      *wc_base32_decode            (const char    *text,
                                             GError       **error);
 WcSecret      *wc_base32_encode            (const WcSecret *key);
+
+/* Keeps the whole process out of core dumps and out of reach of
+ * ptrace by other processes of the same user (PR_SET_DUMPABLE 0). The
+ * programs call it first thing: passwords also pass through memory that
+ * is not a WcSecret (libsoup's and json-glib's buffers). */
+void           wc_secure_process           (void);
 
 void           wc_secure_wipe              (void          *data,
                                             gsize          size);
