@@ -213,26 +213,42 @@ hand_over (Request *request)
 /* Request members. Each check names the member it is about; a member is
  * judged in the order missing, type, characters, length, value. */
 
+/* A display name must not be able to pass for another one in a list:
+ * no control, format (bidirectional controls, zero-width characters),
+ * separator, private-use, surrogate or unassigned code point, and no
+ * combining mark before its first base character. */
 static gboolean
-has_control_characters (const char *text)
+is_display_name (const char *text)
 {
+  gboolean seen_base = FALSE;
+
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-        return TRUE;
+      switch (g_unichar_type (c))
+        {
+        case G_UNICODE_CONTROL:
+        case G_UNICODE_FORMAT:
+        case G_UNICODE_UNASSIGNED:
+        case G_UNICODE_PRIVATE_USE:
+        case G_UNICODE_SURROGATE:
+        case G_UNICODE_LINE_SEPARATOR:
+        case G_UNICODE_PARAGRAPH_SEPARATOR:
+          return FALSE;
+        case G_UNICODE_SPACING_MARK:
+        case G_UNICODE_ENCLOSING_MARK:
+        case G_UNICODE_NON_SPACING_MARK:
+          if (!seen_base)
+            return FALSE;
+          break;
+        case G_UNICODE_SPACE_SEPARATOR:
+          break;
+        default:
+          seen_base = TRUE;
+        }
     }
-  return FALSE;
-}
-
-static gboolean
-blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    if (!g_unichar_isspace (g_utf8_get_char (p)))
-      return FALSE;
-  return TRUE;
+  return seen_base;
 }
 
 static gboolean
@@ -286,7 +302,7 @@ check_value (const char  *name,
       ok = length == 6 && strspn (value, "0123456789") == 6;
       break;
     case KIND_DISPLAY_NAME:
-      ok = !has_control_characters (value) && !blank (value);
+      ok = is_display_name (value);
       break;
     case KIND_ROLE:
       ok = g_str_equal (value, "general") || g_str_equal (value, "shipping");

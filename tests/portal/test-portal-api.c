@@ -2719,6 +2719,18 @@ test_users (void)
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\\u0007b\",\"role\":\"general\"}", "W095000007", "display_name" },
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\\u0085b\",\"role\":\"general\"}", "W095000007", "display_name" },
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"\",\"role\":\"general\"}", "W095000007", "display_name" },
+      /* Names that pass for another in a list: a bidi override turning
+       * text around, zero-width characters, combining marks alone or
+       * first, a line separator, private use, an unassigned code point. */
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"\u202etanaka\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"\u2066田中\u2069\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"ta\u200bnaka\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"\u0301\u0301\u0301\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\" \u0301a\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\u2028b\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\ue000\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\u0378\",\"role\":\"general\"}", "W095000007", "display_name" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"a\\tb\",\"role\":\"general\"}", "W095000007", "display_name" },
       { API "/users", long_name_body, "W095000004", "display_name" },
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"x\",\"role\":\"main\"}", "W095000007", "role" },
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"x\",\"role\":\"admin\"}", "W095000007", "role" },
@@ -2803,6 +2815,7 @@ test_users (void)
       { API "/users/tanaka", "{\"disabled\":\"yes\"}", "W095000003", "disabled" },
       { API "/users/tanaka", "{\"disabled\":null}", "W095000003", "disabled" },
       { API "/users/tanaka", "{\"display_name\":\" \"}", "W095000007", "display_name" },
+      { API "/users/tanaka", "{\"display_name\":\"\u202e郎二 中田\"}", "W095000007", "display_name" },
       { API "/users/tanaka", "{\"user_id\":\"x\"}", "W095000006", "user_id" },
       { API "/users/tanaka", "[]", "W095000001", NULL },
     };
@@ -2817,6 +2830,14 @@ test_users (void)
     g_assert_cmpstr (string_member (portal_response_object (moved), "display_name"), ==, "田中 二郎");
     g_assert_cmpstr (string_member (portal_response_object (moved), "role"), ==, "shipping");
     g_assert_true (json_object_get_boolean_member (portal_response_object (moved), "otp_enrolled"));
+    /* A mark after its base letter and the ideographic space are names. */
+    {
+      g_autoptr(PortalResponse) marked = patch_user (portal, main_token, "tanaka",
+                                                     "{\"display_name\":\"Jose\u0301\u3000田中\"}");
+
+      assert_status (marked, 200);
+      g_assert_cmpstr (string_member (portal_response_object (marked), "display_name"), ==, "Jose\xcc\x81\xe3\x80\x80田中");
+    }
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
       {
         g_autoptr(PortalResponse) response = patch_user (portal, main_token, "tanaka", cases[i].body);
