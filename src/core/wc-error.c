@@ -78,7 +78,7 @@ wc_portal_error_new_full (WcPortalError  error,
 
   priv->code = g_strdup (code);
   priv->field = g_strdup (field);
-  priv->retry_after = MAX (retry_after, 0);
+  priv->retry_after = CLAMP (retry_after, 0, WC_PORTAL_ERROR_MAX_RETRY_AFTER);
   priv->ends_at = MAX (ends_at, 0);
   return result;
 }

@@ -97,7 +97,10 @@ GError      *wc_portal_error_new_full         (WcPortalError  error,
 const char  *wc_portal_error_get_code         (const GError  *error);
 /* The request member it is about, or NULL. */
 const char  *wc_portal_error_get_field        (const GError  *error);
-/* Seconds until a retry can succeed (lockouts, maintenance), or 0. */
+/* Seconds until a retry can succeed (lockouts, maintenance), or 0; at
+ * most WC_PORTAL_ERROR_MAX_RETRY_AFTER, whatever a portal said, so that
+ * adding it to a time never overflows. */
+#define WC_PORTAL_ERROR_MAX_RETRY_AFTER (31 * 24 * 3600)
 gint64       wc_portal_error_get_retry_after  (const GError  *error);
 /* When a maintenance ends (Unix time), or 0. */
 gint64       wc_portal_error_get_ends_at      (const GError  *error);

@@ -14,6 +14,7 @@ typedef struct {
   const char *end;
   gboolean bad_characters;
   gboolean huge_numbers;    /* json-glib wraps integers beyond 64 bits */
+  gboolean nul;
 } JsonCheck;
 
 static void
@@ -85,7 +86,9 @@ json_check_string (JsonCheck *check)
       unit = json_check_hex4 (check);
       if (unit < 0)
         return FALSE;
-      if (unit >= 0xdc00 && unit <= 0xdfff)
+      if (unit == 0)
+        check->nul = TRUE;
+      else if (unit >= 0xdc00 && unit <= 0xdfff)
         check->bad_characters = TRUE;
       else if (unit >= 0xd800 && unit <= 0xdbff)
         {
@@ -186,7 +189,7 @@ wc_json_text_check (const char      *data,
                     guint            max_depth,
                     WcJsonTextFlags *flags)
 {
-  JsonCheck check = { data, data + size, FALSE, FALSE };
+  JsonCheck check = { data, data + size, FALSE, FALSE, FALSE };
   g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
@@ -232,7 +235,8 @@ wc_json_text_check (const char      *data,
             {
               if (flags != NULL)
                 *flags = (check.bad_characters ? WC_JSON_TEXT_BAD_CHARACTERS : 0)
-                         | (check.huge_numbers ? WC_JSON_TEXT_HUGE_NUMBERS : 0);
+                         | (check.huge_numbers ? WC_JSON_TEXT_HUGE_NUMBERS : 0)
+                         | (check.nul ? WC_JSON_TEXT_NUL : 0);
               return check.p == check.end;
             }
           if (check.p >= check.end)

@@ -11,6 +11,8 @@ typedef enum {
   WC_JSON_TEXT_BAD_CHARACTERS = 1 << 0,
   /* An integer of more than 18 digits, which json-glib wraps. */
   WC_JSON_TEXT_HUGE_NUMBERS   = 1 << 1,
+  /* An escaped NUL (\u0000), which would cut a C string short. */
+  WC_JSON_TEXT_NUL            = 1 << 2,
 } WcJsonTextFlags;
 
 /* Whether @data (@size bytes, not NUL-terminated) is one RFC 8259 JSON

@@ -348,6 +348,19 @@ dup_string (Reader     *reader,
   return g_strdup (read_string (reader, name));
 }
 
+/* A portal's words for people (error and maintenance messages) are a
+ * few sentences; more is cut, so that no portal can fill the window. */
+static char *
+cap_message (const char *text)
+{
+  g_autofree char *head = NULL;
+
+  if (text == NULL || g_utf8_strlen (text, -1) <= WC_PORTAL_CLIENT_MAX_MESSAGE)
+    return g_strdup (text);
+  head = g_utf8_substring (text, 0, WC_PORTAL_CLIENT_MAX_MESSAGE);
+  return g_strconcat (head, "…", NULL);
+}
+
 static gboolean
 read_boolean (Reader     *reader,
               const char *name)
@@ -566,8 +579,8 @@ parse_status (WcPortalClient  *self,
           window = g_new0 (WcPortalMaintenanceWindow, 1);
           window->starts_at = read_time (&reader, "starts_at", FALSE);
           window->ends_at = read_time (&reader, "ends_at", FALSE);
-          window->message = dup_string (&reader, "message");
-          window->message_ja = dup_string (&reader, "message_ja");
+          window->message = cap_message (read_string (&reader, "message"));
+          window->message_ja = cap_message (read_string (&reader, "message_ja"));
           g_ptr_array_add (status->windows, window);
         }
       reader.object = object;
@@ -891,6 +904,7 @@ portal_error (WcPortalClient *self,
 {
   JsonObject *error;
   const char *code, *message, *message_ja, *field = NULL;
+  g_autofree char *shown = NULL;
   gint64 retry_after = 0, ends_at = 0;
   WcPortalError kind = WC_PORTAL_ERROR_REJECTED;
   JsonNode *node;
@@ -922,9 +936,8 @@ portal_error (WcPortalClient *self,
   else if (status == 401 && g_str_has_prefix (code, "W051"))
     kind = WC_PORTAL_ERROR_SESSION_ENDED;
 
-  return wc_portal_error_new_full (kind, code,
-                                   japanese_wanted () && message_ja != NULL ? message_ja : message,
-                                   field, retry_after, ends_at);
+  shown = cap_message (japanese_wanted () && message_ja != NULL ? message_ja : message);
+  return wc_portal_error_new_full (kind, code, shown, field, retry_after, ends_at);
 }
 
 static void
@@ -941,10 +954,13 @@ finish_call (GTask *task)
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
       const char *data = (const char *) call->body->data;
+      WcJsonTextFlags flags = 0;
 
       /* json-glib would follow any nesting down the stack, to a crash;
-       * strict JSON of a sane depth only. */
-      if (wc_json_text_check (data, call->body->len, WC_PORTAL_CLIENT_MAX_JSON_DEPTH, NULL)
+       * strict JSON of a sane depth only, and no NUL that would cut a
+       * string short without a word. */
+      if (wc_json_text_check (data, call->body->len, WC_PORTAL_CLIENT_MAX_JSON_DEPTH, &flags)
+          && !(flags & (WC_JSON_TEXT_NUL | WC_JSON_TEXT_BAD_CHARACTERS))
           && json_parser_load_from_data (parser, data, call->body->len, NULL))
         root = json_parser_steal_root (parser);
       else if (status >= 200 && status < 300)

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 /* Arrays and objects in an answer nest at most this deep (the contract's
  * answers nest a few levels); a deeper answer is malformed. */
 #define WC_PORTAL_CLIENT_MAX_JSON_DEPTH 64
+/* A portal's error or maintenance message is cut after this many
+ * characters. */
+#define WC_PORTAL_CLIENT_MAX_MESSAGE 500
 
 
 #define WC_TYPE_PORTAL_CLIENT (wc_portal_client_get_type ())

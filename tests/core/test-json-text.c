@@ -45,6 +45,10 @@ test_flags (void)
   g_assert_cmpint (flags, ==, WC_JSON_TEXT_BAD_CHARACTERS);
   g_assert_true (check ("{\"a\": \"\\ud83d\\ude00\"}", 64, &flags));
   g_assert_cmpint (flags, ==, 0);
+  g_assert_true (check ("[\"a\\u0000b\"]", 64, &flags));
+  g_assert_cmpint (flags, ==, WC_JSON_TEXT_NUL);
+  g_assert_true (check ("[\"a\\u0001b\"]", 64, &flags));
+  g_assert_cmpint (flags, ==, 0);
   g_assert_true (check ("[1234567890123456789]", 64, &flags));
   g_assert_cmpint (flags, ==, WC_JSON_TEXT_HUGE_NUMBERS);
   g_assert_true (check ("[123456789012345678]", 64, &flags));

@@ -681,6 +681,9 @@ test_hostile_servers (void)
       WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
     { "permanent redirect", g_strdup ("HTTP/1.1 301 Moved Permanently\r\nLocation: https://example.invalid/\r\nContent-Length: 0\r\n\r\n"),
       WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
+    /* A NUL would cut the name short, and then look like a missing member. */
+    { "escaped NUL", g_strdup ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n{\"name\": \"web\\u0000collect-x\"}"),
+      WC_PORTAL_ERROR_MALFORMED_RESPONSE, "C095000003" },
     /* json-glib would recurse once per level, to a stack overflow. */
     { "deeply nested", nested_answer ("200 OK", 100000), WC_PORTAL_ERROR_MALFORMED_RESPONSE, "C095000003" },
     { "deeply nested error", nested_answer ("400 Bad Request", 100000), WC_PORTAL_ERROR_UNEXPECTED_STATUS, "C095000002" },
@@ -726,6 +729,35 @@ test_hostile_servers (void)
       if (strstr (cases[i].name, "redirect") != NULL)
         g_assert_nonnull (strstr (error->message, "sent the app to another address"));
     }
+}
+
+/* An error answer whose details are out of bounds: a message of 900 KB
+ * is cut to a few sentences, and a retry_after near INT64_MAX is held to
+ * a month, so that no time computed from it overflows. */
+static void
+test_hostile_error_details (void)
+{
+  g_autoptr(Hostile) hostile = hostile_new ();
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u", hostile->port);
+  g_autofree char *message = g_strnfill (900 * 1000, 'x');
+  g_autofree char *body = g_strdup_printf ("{\"error\": {\"code\": \"W011000004\", \"message\": \"%s\", "
+                                           "\"retry_after\": 9223372036854775807}}", message);
+  g_autofree char *answer = g_strdup_printf ("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\n"
+                                             "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n%s", strlen (body), body);
+  g_autoptr(WcPortalClient) client = NULL;
+  g_autoptr(WcPortalStatus) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  hostile->answer = g_bytes_new (answer, strlen (answer));
+  client = wc_portal_client_new (url, hostile->fingerprint, &error);
+  g_assert_no_error (error);
+  g_object_set (client, "connect-timeout", 60, "request-timeout", 60, NULL);
+  result = status (client, &error);
+  g_assert_null (result);
+  g_assert_error (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_LOCKED);
+  g_assert_cmpint (g_utf8_strlen (error->message, -1), ==, WC_PORTAL_CLIENT_MAX_MESSAGE + 1);
+  g_assert_true (g_str_has_suffix (error->message, "x…"));
+  g_assert_cmpint (wc_portal_error_get_retry_after (error), ==, WC_PORTAL_ERROR_MAX_RETRY_AFTER);
 }
 
 /* Every code of the catalogue, as a portal would send it, arrives as the
@@ -819,6 +851,7 @@ main (int    argc,
   g_test_add_func ("/portal-client/skew", test_skew);
   g_test_add_func ("/portal-client/insecure-url-and-pin", test_insecure_url_and_pin);
   g_test_add_func ("/portal-client/hostile-servers", test_hostile_servers);
+  g_test_add_func ("/portal-client/hostile-error-details", test_hostile_error_details);
   g_test_add_func ("/portal-client/every-error-code", test_every_error_code);
   return portal_test_run ();
 }
