@@ -15,6 +15,8 @@ typedef struct {
   gboolean bad_characters;
   gboolean huge_numbers;    /* json-glib wraps integers beyond 64 bits */
   gboolean nul;
+  GPtrArray *names;         /* per open container: a set of its member names, NULL for an array */
+  char *duplicate;          /* the first member name given twice in one object */
 } JsonCheck;
 
 static void
@@ -171,11 +173,76 @@ json_check_scalar (JsonCheck *check)
 }
 
 /* A member's name and its colon. */
+static gunichar
+hex4 (const char *p)
+{
+  gunichar value = 0;
+
+  for (guint i = 0; i < 4; i++)
+    value = value * 16 + (gunichar) g_ascii_xdigit_value (p[i]);
+  return value;
+}
+
+/* The text of a string the checker has passed: @start and @end are its
+ * quotes. Its escapes are known to be valid. */
+static char *
+json_unescape (const char *start,
+               const char *end)
+{
+  GString *text = g_string_sized_new ((gsize) (end - start));
+
+  for (const char *p = start + 1; p < end; p++)
+    {
+      gunichar c;
+
+      if (*p != '\\')
+        {
+          g_string_append_c (text, *p);
+          continue;
+        }
+      p++;
+      switch (*p)
+        {
+        case 'b': g_string_append_c (text, '\b'); continue;
+        case 'f': g_string_append_c (text, '\f'); continue;
+        case 'n': g_string_append_c (text, '\n'); continue;
+        case 'r': g_string_append_c (text, '\r'); continue;
+        case 't': g_string_append_c (text, '\t'); continue;
+        case 'u': break;
+        default: g_string_append_c (text, *p); continue;
+        }
+      c = hex4 (p + 1);
+      p += 4;
+      if (c >= 0xd800 && c <= 0xdbff && p + 6 < end && p[1] == '\\' && p[2] == 'u')
+        {
+          gunichar low = hex4 (p + 3);
+
+          if (low >= 0xdc00 && low <= 0xdfff)
+            {
+              c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+              p += 6;
+            }
+        }
+      g_string_append_unichar (text, c);
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* A member's name and its colon; a name the object has had before is
+ * noted as its duplicate. */
 static gboolean
 json_check_name (JsonCheck *check)
 {
+  const char *start = check->p;
+  GHashTable *names;
+  char *name;
+
   if (!json_check_string (check))
     return FALSE;
+  names = g_ptr_array_index (check->names, check->names->len - 1);
+  name = json_unescape (start, check->p - 1);
+  if (!g_hash_table_add (names, name) && check->duplicate == NULL)
+    check->duplicate = g_strdup (name);
   json_skip_space (check);
   if (check->p >= check->end || *check->p != ':')
     return FALSE;
@@ -183,74 +250,101 @@ json_check_name (JsonCheck *check)
   return TRUE;
 }
 
-gboolean
-wc_json_text_check (const char      *data,
-                    gsize            size,
-                    guint            max_depth,
-                    WcJsonTextFlags *flags)
+static gboolean check_text (JsonCheck *check, guint max_depth);
+
+static void
+free_names (gpointer names)
 {
-  JsonCheck check = { data, data + size, FALSE, FALSE, FALSE };
-  g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
+  if (names != NULL)
+    g_hash_table_unref (names);
+}
+
+gboolean
+wc_json_text_check (const char       *data,
+                    gsize             size,
+                    guint             max_depth,
+                    WcJsonTextFlags  *flags,
+                    char            **duplicate)
+{
+  JsonCheck check = { data, data + size, FALSE, FALSE, FALSE, NULL, NULL };
+  gboolean json;
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
 
+  check.names = g_ptr_array_new_with_free_func (free_names);
+  json = check_text (&check, max_depth);
   if (flags != NULL)
-    *flags = 0;
+    *flags = !json ? 0
+             : (check.bad_characters ? WC_JSON_TEXT_BAD_CHARACTERS : 0)
+               | (check.huge_numbers ? WC_JSON_TEXT_HUGE_NUMBERS : 0)
+               | (check.nul ? WC_JSON_TEXT_NUL : 0)
+               | (check.duplicate != NULL ? WC_JSON_TEXT_DUPLICATE_MEMBER : 0);
+  if (duplicate != NULL)
+    *duplicate = json ? g_steal_pointer (&check.duplicate) : NULL;
+  g_free (check.duplicate);
+  g_ptr_array_unref (check.names);
+  return json;
+}
+
+/* The walk itself: nesting on a stack of its own, not by recursion. */
+static gboolean
+check_text (JsonCheck *check,
+            guint      max_depth)
+{
+  g_autoptr(GString) open = g_string_new (NULL);  /* what closes each open container */
+
   for (;;)
     {
       gboolean complete = TRUE;
 
       /* A value: a scalar, an empty container, or the start of one. */
-      json_skip_space (&check);
-      if (check.p >= check.end)
+      json_skip_space (check);
+      if (check->p >= check->end)
         return FALSE;
-      if (*check.p == '{' || *check.p == '[')
+      if (*check->p == '{' || *check->p == '[')
         {
-          char close = *check.p == '{' ? '}' : ']';
+          char close = *check->p == '{' ? '}' : ']';
 
           /* An empty one is a level too. */
           if (open->len >= max_depth)
             return FALSE;
-          check.p++;
-          json_skip_space (&check);
-          if (check.p < check.end && *check.p == close)
-            check.p++;
+          check->p++;
+          json_skip_space (check);
+          if (check->p < check->end && *check->p == close)
+            check->p++;
           else
             {
               g_string_append_c (open, close);
-              if (close == '}' && !json_check_name (&check))
+              g_ptr_array_add (check->names, close == '}'
+                               ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL);
+              if (close == '}' && !json_check_name (check))
                 return FALSE;
               complete = FALSE;
             }
         }
-      else if (!json_check_scalar (&check))
+      else if (!json_check_scalar (check))
         return FALSE;
 
       /* After a whole value: close what ends here; a comma leads on to
        * the next value. */
       while (complete)
         {
-          json_skip_space (&check);
+          json_skip_space (check);
           if (open->len == 0)
-            {
-              if (flags != NULL)
-                *flags = (check.bad_characters ? WC_JSON_TEXT_BAD_CHARACTERS : 0)
-                         | (check.huge_numbers ? WC_JSON_TEXT_HUGE_NUMBERS : 0)
-                         | (check.nul ? WC_JSON_TEXT_NUL : 0);
-              return check.p == check.end;
-            }
-          if (check.p >= check.end)
+            return check->p == check->end;
+          if (check->p >= check->end)
             return FALSE;
-          if (*check.p == open->str[open->len - 1])
+          if (*check->p == open->str[open->len - 1])
             {
-              check.p++;
+              check->p++;
               g_string_truncate (open, open->len - 1);
+              g_ptr_array_set_size (check->names, check->names->len - 1);
             }
-          else if (*check.p == ',')
+          else if (*check->p == ',')
             {
-              check.p++;
-              json_skip_space (&check);
-              if (open->str[open->len - 1] == '}' && !json_check_name (&check))
+              check->p++;
+              json_skip_space (check);
+              if (open->str[open->len - 1] == '}' && !json_check_name (check))
                 return FALSE;
               complete = FALSE;
             }

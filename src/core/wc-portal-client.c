@@ -959,7 +959,7 @@ finish_call (GTask *task)
       /* json-glib would follow any nesting down the stack, to a crash;
        * strict JSON of a sane depth only, and no NUL that would cut a
        * string short without a word. */
-      if (wc_json_text_check (data, call->body->len, WC_PORTAL_CLIENT_MAX_JSON_DEPTH, &flags)
+      if (wc_json_text_check (data, call->body->len, WC_PORTAL_CLIENT_MAX_JSON_DEPTH, &flags, NULL)
           && !(flags & (WC_JSON_TEXT_NUL | WC_JSON_TEXT_BAD_CHARACTERS))
           && json_parser_load_from_data (parser, data, call->body->len, NULL))
         root = json_parser_steal_root (parser);

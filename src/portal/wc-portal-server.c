@@ -923,6 +923,7 @@ parse_body (Request  *request,
   gsize size = 0;
   const char *data = bytes != NULL ? g_bytes_get_data (bytes, &size) : NULL;
   WcJsonTextFlags flags = 0;
+  g_autofree char *duplicate = NULL;
   gboolean json;
 
   if (bytes == NULL)
@@ -941,10 +942,16 @@ parse_body (Request  *request,
       return FALSE;
     }
   /* No bound on nesting here: a body is at most 64 KiB. */
-  json = size > 0 && wc_json_text_check (data, size, G_MAXUINT, &flags);
+  json = size > 0 && wc_json_text_check (data, size, G_MAXUINT, &flags, &duplicate);
   if (json && (flags & WC_JSON_TEXT_BAD_CHARACTERS))
     {
       g_propagate_error (error, wc_api_error_new (WC_API_ERROR_BAD_CHARACTERS));
+      return FALSE;
+    }
+  /* json-glib would keep the last of two members of one name, silently. */
+  if (json && duplicate != NULL)
+    {
+      g_propagate_error (error, wc_api_error_new_for_field (WC_API_ERROR_BAD_JSON, duplicate));
       return FALSE;
     }
   parser = json_parser_new_immutable ();

@@ -10,7 +10,7 @@ check (const char      *text,
        guint            max_depth,
        WcJsonTextFlags *flags)
 {
-  return wc_json_text_check (text, strlen (text), max_depth, flags);
+  return wc_json_text_check (text, strlen (text), max_depth, flags, NULL);
 }
 
 static void
@@ -53,6 +53,40 @@ test_flags (void)
   g_assert_cmpint (flags, ==, WC_JSON_TEXT_HUGE_NUMBERS);
   g_assert_true (check ("[123456789012345678]", 64, &flags));
   g_assert_cmpint (flags, ==, 0);
+}
+
+/* The first name an object gives twice, escapes read; other objects and
+ * arrays do not count. */
+static void
+test_duplicates (void)
+{
+  const struct {
+    const char *text;
+    const char *duplicate;   /* NULL: none */
+  } cases[] = {
+    { "{\"a\": 1, \"a\": 2}", "a" },
+    { "{\"merchant_code\": \"1\", \"user_id\": \"x\", \"merchant_code\": \"2\"}", "merchant_code" },
+    { "{\"a\": 1, \"\\u0061\": 2}", "a" },
+    { "{\"é\": 1, \"\\u00e9\": 2}", "é" },
+    { "{\"😀\": 1, \"\\ud83d\\ude00\": 2}", "😀" },
+    { "{\"a\\\"b\": 1, \"a\\u0022b\": 2}", "a\"b" },
+    { "{\"x\": {\"b\": 1}, \"y\": {\"b\": 2}}", NULL },
+    { "{\"x\": {\"b\": 1, \"c\": {}, \"b\": 3}}", "b" },
+    { "[{\"a\": 1}, {\"a\": 2}]", NULL },
+    { "{\"a\": [1, {\"a\": 2}]}", NULL },
+    { "{\"a\": 1, \"A\": 2}", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *duplicate = NULL;
+      WcJsonTextFlags flags = 0;
+
+      if (!wc_json_text_check (cases[i].text, strlen (cases[i].text), 64, &flags, &duplicate))
+        g_error ("refused JSON: %s", cases[i].text);
+      g_assert_cmpstr (duplicate, ==, cases[i].duplicate);
+      g_assert_cmpint ((flags & WC_JSON_TEXT_DUPLICATE_MEMBER) != 0, ==, cases[i].duplicate != NULL);
+    }
 }
 
 static char *
@@ -107,5 +141,6 @@ main (int    argc,
   g_test_add_func ("/json-text/strict", test_strict);
   g_test_add_func ("/json-text/flags", test_flags);
   g_test_add_func ("/json-text/depth", test_depth);
+  g_test_add_func ("/json-text/duplicates", test_duplicates);
   return g_test_run ();
 }

@@ -170,7 +170,9 @@ check_error_body (PortalResponse *response)
       if (field == NULL)
         g_error ("%s without the field it is about: %s", code, response->raw);
     }
-  else if (!g_str_equal (code, "W095000005"))
+  else if (!g_str_equal (code, "W095000005") && !g_str_equal (code, "W095000001"))
+    /* Those two name a member where one is known (a NUL inside it, a
+     * member given twice); the others never do. */
     g_assert_null (field);
 
   header = soup_message_headers_get_one (headers, "Retry-After");
@@ -2738,6 +2740,9 @@ test_users (void)
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"x\",\"role\":null}", "W095000003", "role" },
       { API "/users", "{\"user_id\":\"x\",\"display_name\":\"x\",\"role\":\"general\",\"disabled\":false}", "W095000006", "disabled" },
       { API "/users", "{\"display_name\":\"x\",\"role\":\"general\"}", "W095000002", "user_id" },
+      /* json-glib would keep the second silently. */
+      { API "/users", "{\"user_id\":\"x\",\"user_id\":\"y\",\"display_name\":\"x\",\"role\":\"general\"}", "W095000001", "user_id" },
+      { API "/users", "{\"user_id\":\"x\",\"display_name\":\"x\",\"role\":\"general\",\"\\u0072ole\":\"shipping\"}", "W095000001", "role" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
