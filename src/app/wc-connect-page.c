@@ -160,6 +160,5 @@ wc_connect_page_set_error (WcConnectPage *self,
 {
   g_return_if_fail (WC_IS_CONNECT_PAGE (self));
 
-  gtk_label_set_text (self->error_label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), text != NULL);
+  wc_ui_show_notice (self->error_label, NULL, text);
 }

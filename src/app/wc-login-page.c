@@ -83,23 +83,9 @@ wc_login_page_show_notice (WcLoginPage *self,
                            const char  *style,
                            const char  *text)
 {
-  GtkWidget *label = GTK_WIDGET (self->notice_label);
-
   g_return_if_fail (WC_IS_LOGIN_PAGE (self));
 
-  gtk_widget_remove_css_class (label, "error");
-  gtk_widget_remove_css_class (label, "warning");
-  gtk_widget_remove_css_class (label, "info");
-  if (text == NULL)
-    {
-      gtk_widget_set_visible (label, FALSE);
-      return;
-    }
-  gtk_widget_add_css_class (label, style != NULL ? style : "info");
-  gtk_label_set_text (self->notice_label, text);
-  gtk_widget_set_visible (label, TRUE);
-  /* Screen readers announce the new notice. */
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  wc_ui_show_notice (self->notice_label, style != NULL ? style : "info", text);
 }
 
 static void

@@ -148,16 +148,6 @@ is_main_new_login (WcMigrationWizard *self,
          && g_strcmp0 (login->user->merchant_code, self->merchant) == 0;
 }
 
-static void
-show_label (GtkLabel   *label,
-            const char *text)
-{
-  gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
-  if (text != NULL && *text != '\0')
-    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-}
-
 static char *
 describe (WcMigrationWizard *self,
           const GError      *error)
@@ -461,7 +451,7 @@ show_key_error (WcMigrationWizard *self,
   if (text == NULL)
     return;
   full = prefix != NULL ? g_strdup_printf ("%s %s", prefix, text) : g_strdup (text);
-  show_label (self->key_error_label, full);
+  wc_ui_show_notice (self->key_error_label, NULL, full);
   gtk_widget_set_visible (self->retry_button, TRUE);
   gtk_widget_set_visible (self->reissue_button,
                           state == KEY_FAILED_ACTIVATE
@@ -476,7 +466,7 @@ set_key_working (WcMigrationWizard *self,
   self->key_state = KEY_WORKING;
   wc_ui_set_spinning (self->key_spinner, TRUE);
   gtk_label_set_text (self->key_status_label, text);
-  show_label (self->key_error_label, NULL);
+  wc_ui_show_notice (self->key_error_label, NULL, NULL);
   gtk_widget_set_visible (self->retry_button, FALSE);
   gtk_widget_set_visible (self->reissue_button, FALSE);
   update_actions (self);
@@ -607,7 +597,7 @@ update_key_step (WcMigrationWizard *self)
   if (self->progress > 2)
     {
       wc_ui_set_spinning (self->key_spinner, FALSE);
-      show_label (self->key_error_label, NULL);
+      wc_ui_show_notice (self->key_error_label, NULL, NULL);
       gtk_widget_set_visible (self->retry_button, FALSE);
       gtk_widget_set_visible (self->reissue_button, FALSE);
       gtk_label_set_text (self->key_status_label,
@@ -687,7 +677,7 @@ on_signed_in (GObject      *source,
       g_autofree char *text = describe (self, error);
 
       gtk_label_set_text (self->key_status_label, "");
-      show_label (self->key_error_label, text);
+      wc_ui_show_notice (self->key_error_label, NULL, text);
       update_actions (self);
       return;
     }
@@ -712,7 +702,7 @@ sign_in_action (GtkWidget  *widget,
     return;
   if (*merchant == '\0' || *password == '\0')
     {
-      show_label (self->key_error_label, *merchant == '\0' ? _("Enter the merchant code.") : _("Enter the password."));
+      wc_ui_show_notice (self->key_error_label, NULL, *merchant == '\0' ? _("Enter the merchant code.") : _("Enter the password."));
       gtk_widget_grab_focus (GTK_WIDGET (*merchant == '\0' ? self->merchant_row : self->password_row));
       return;
     }
@@ -726,7 +716,7 @@ sign_in_action (GtkWidget  *widget,
   g_clear_pointer (&self->password, wc_secret_unref);
   self->password = wc_secret_new_from_text (password);
   self->login_busy = TRUE;
-  show_label (self->key_error_label, NULL);
+  wc_ui_show_notice (self->key_error_label, NULL, NULL);
   wc_ui_set_spinning (self->key_spinner, TRUE);
   gtk_label_set_text (self->key_status_label, _("Logging in…"));
   update_actions (self);
@@ -988,7 +978,7 @@ create_next_user (WcMigrationWizard *self)
       for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->user_forms));
            child != NULL; child = gtk_widget_get_next_sibling (child))
         g_object_set_data (G_OBJECT (child), "tried", NULL);
-      show_label (self->users_error_label, self->users_errors->str);
+      wc_ui_show_notice (self->users_error_label, NULL, self->users_errors->str);
       if (self->next_after_create && self->users_errors->len == 0)
         {
           self->next_after_create = FALSE;
@@ -1033,11 +1023,11 @@ create_users_action (GtkWidget  *widget,
     any |= *form_text (child, "user-row") != '\0';
   if (!any)
     {
-      show_label (self->users_error_label, _("Enter a user ID for each user to create, or go on with Next to create users later."));
+      wc_ui_show_notice (self->users_error_label, NULL, _("Enter a user ID for each user to create, or go on with Next to create users later."));
       return;
     }
   g_string_truncate (self->users_errors, 0);
-  show_label (self->users_error_label, NULL);
+  wc_ui_show_notice (self->users_error_label, NULL, NULL);
   self->users_busy = TRUE;
   wc_ui_set_sensitive (GTK_WIDGET (self->user_forms), FALSE);
   wc_ui_set_spinning (self->users_spinner, TRUE);
@@ -1056,7 +1046,7 @@ start_login (WcMigrationWizard   *self,
              GAsyncReadyCallback  callback)
 {
   self->login_busy = TRUE;
-  show_label (error_label, NULL);
+  wc_ui_show_notice (error_label, NULL, NULL);
   wc_ui_set_spinning (spinner, TRUE);
   gtk_label_set_text (status_label, status);
   update_actions (self);
@@ -1088,15 +1078,15 @@ end_login (WcMigrationWizard *self,
     {
       g_autofree char *text = describe (self, error);
 
-      show_label (error_label, text);
+      wc_ui_show_notice (error_label, NULL, text);
       update_actions (self);
       return FALSE;
     }
   note_code_used (self);
   gtk_editable_set_text (GTK_EDITABLE (password_row), "");
   if (login->restricted)
-    show_label (error_label,
-                _("The portal still limits this session: the key or the password is not set up yet. Go back to step 2."));
+    wc_ui_show_notice (error_label, NULL,
+                       _("The portal still limits this session: the key or the password is not set up yet. Go back to step 2."));
   return TRUE;
 }
 
@@ -1144,7 +1134,7 @@ relogin_action (GtkWidget  *widget,
     }
   if (self->password == NULL && !wc_login_session_has_login_password (self->session))
     {
-      show_label (self->users_error_label, _("Enter the password."));
+      wc_ui_show_notice (self->users_error_label, NULL, _("Enter the password."));
       gtk_widget_grab_focus (GTK_WIDGET (self->relogin_password_row));
       return;
     }
@@ -1237,7 +1227,7 @@ finish_action (GtkWidget  *widget,
     }
   if (*typed == '\0')
     {
-      show_label (self->final_error_label, _("Enter the password."));
+      wc_ui_show_notice (self->final_error_label, NULL, _("Enter the password."));
       gtk_widget_grab_focus (GTK_WIDGET (self->final_password_row));
       return;
     }

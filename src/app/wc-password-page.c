@@ -329,16 +329,14 @@ update_rules (WcPasswordPage *self)
 static void
 hide_error (WcPasswordPage *self)
 {
-  gtk_label_set_text (self->error_label, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  wc_ui_show_notice (self->error_label, NULL, NULL);
 }
 
 static void
 show_error (WcPasswordPage *self,
             const char     *text)
 {
-  gtk_label_set_text (self->error_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+  wc_ui_show_notice (self->error_label, NULL, text);
 }
 
 static void

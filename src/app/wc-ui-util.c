@@ -530,3 +530,26 @@ wc_ui_set_sensitive (GtkWidget *widget,
     gtk_root_set_focus (root, NULL);
   gtk_widget_set_sensitive (widget, sensitive);
 }
+
+void
+wc_ui_show_notice (GtkLabel   *label,
+                   const char *style,
+                   const char *text)
+{
+  gboolean shown = text != NULL && *text != '\0';
+
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  if (style != NULL)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "info");
+      gtk_widget_add_css_class (GTK_WIDGET (label), style);
+    }
+  gtk_label_set_text (label, shown ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), shown);
+  /* Screen readers announce the new notice. */
+  if (shown)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}

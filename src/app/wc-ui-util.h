@@ -36,6 +36,12 @@ char  *wc_ui_describe_error      (const GError         *error,
  * lasting toast where there is no such bar. */
 void   wc_ui_show_error          (GtkWidget            *widget,
                                   const char           *text);
+/* A page's own notice label: shows @text (NULL or empty hides it), read
+ * out by screen readers; with @style ("error", "warning" or "info") it
+ * takes that look instead of the one it had. */
+void   wc_ui_show_notice         (GtkLabel             *label,
+                                  const char           *style,
+                                  const char           *text);
 /* Shows @error that way, as wc_ui_describe_error() words it; nothing
  * for a NULL error or a cancellation. */
 void   wc_ui_show_failure        (GtkWidget            *widget,

@@ -1,6 +1,7 @@
 /* test-ui-util.c: the app's small text rules: a label's access key taken
  * out for its accessible name, the last characters of wrapped Japanese
- * kept together, and dates with the year only when it is not this one. */
+ * kept together, dates with the year only when it is not this one,
+ * toasts that show their text as it is, and notice labels. */
 #include <string.h>
 
 #include "app-test-util.h"
@@ -91,6 +92,29 @@ test_dates (void)
   g_assert_cmpstr (far + strlen (far) - 5, ==, "12:19");
 }
 
+/* A notice label shows and hides with its text, swaps its look only when
+ * told, and is the same label throughout. */
+static void
+test_notice (void)
+{
+  GtkWidget *label = g_object_ref_sink (gtk_label_new (NULL));
+
+  gtk_widget_add_css_class (label, "warning");
+  wc_ui_show_notice (GTK_LABEL (label), NULL, "Enter the password.");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "Enter the password.");
+  g_assert_true (gtk_widget_has_css_class (label, "warning"));
+  wc_ui_show_notice (GTK_LABEL (label), "error", "Refused.");
+  g_assert_true (gtk_widget_has_css_class (label, "error"));
+  g_assert_false (gtk_widget_has_css_class (label, "warning"));
+  wc_ui_show_notice (GTK_LABEL (label), NULL, "");
+  g_assert_false (gtk_widget_get_visible (label));
+  wc_ui_show_notice (GTK_LABEL (label), NULL, NULL);
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "");
+  g_object_unref (label);
+}
+
 /* A toast shows its text as it is: names and portal messages go into
  * toasts, and libadwaita reads a toast's title as markup. */
 static void
@@ -116,6 +140,7 @@ main (int    argc,
   app_test_init (&argc, &argv);
   g_test_add_func ("/ui-util/strip-mnemonic", test_strip_mnemonic);
   g_test_add_func ("/ui-util/toast-text", test_toast_text);
+  g_test_add_func ("/ui-util/notice", test_notice);
   g_test_add_func ("/ui-util/wrapped-tail", test_wrapped_tail);
   g_test_add_func ("/ui-util/dates", test_dates);
   return g_test_run ();
