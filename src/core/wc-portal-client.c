@@ -1,5 +1,9 @@
-/* wc-portal-client.c: see wc-portal-client.h. */
-#include "wc-portal-client.h"
+/* wc-portal-client.c: see wc-portal-client.h. The transport: the
+ * session, TLS and the pinned certificate, timeouts, the size limit, the
+ * clock offset from Date headers, and turning an answer into a result or
+ * a WC_PORTAL_ERROR. Each flow of the contract is a call in
+ * wc-portal-client-flows.c; answers are read in wc-portal-reader.c. */
+#include "wc-portal-client-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -8,6 +12,7 @@
 
 #include "wc-error.h"
 #include "wc-json-text.h"
+#include "wc-portal-reader.h"
 #include "wc-tls.h"
 
 #define API_BASE "/api/v1"
@@ -108,20 +113,6 @@ pin_error (void)
 {
   return client_error (WC_PORTAL_ERROR_PIN_MISMATCH, "C091000002",
                        _("The portal's certificate does not match the fingerprint saved for it, so the connection was stopped and nothing was sent. Someone may be impersonating the portal."));
-}
-
-static GError *
-malformed_error (void)
-{
-  return client_error (WC_PORTAL_ERROR_MALFORMED_RESPONSE, "C095000003",
-                       _("The portal's answer could not be read. Try again later; if it keeps happening, update the app."));
-}
-
-static GError *
-missing_field_error (void)
-{
-  return client_error (WC_PORTAL_ERROR_MISSING_FIELD, "C095000005",
-                       _("The portal's answer lacks information the app needs. Try again later; if it keeps happening, update the app."));
 }
 
 static GError *
@@ -239,9 +230,9 @@ wc_portal_client_set_skew_correction (WcPortalClient *self,
 
 /* The session. */
 
-static void
-end_session (WcPortalClient     *self,
-             WcPortalSessionEnd  reason)
+void
+wc_portal_client_end_session (WcPortalClient     *self,
+                              WcPortalSessionEnd  reason)
 {
   gboolean had = self->token != NULL;
 
@@ -258,7 +249,7 @@ on_idle_deadline (gpointer user_data)
   WcPortalClient *self = user_data;
 
   self->idle_source = 0;
-  end_session (self, WC_PORTAL_SESSION_END_IDLE);
+  wc_portal_client_end_session (self, WC_PORTAL_SESSION_END_IDLE);
   return G_SOURCE_REMOVE;
 }
 
@@ -293,492 +284,7 @@ wc_portal_client_get_idle_deadline (WcPortalClient *self)
   return self->idle_deadline / G_USEC_PER_SEC;
 }
 
-/* Reading JSON answers. Every member the contract requires must be there
- * with its type; anything else is a malformed answer. */
-
-typedef struct {
-  JsonObject *object;
-  GError *error;
-} Reader;
-
-static JsonNode *
-member (Reader     *reader,
-        const char *name,
-        gboolean    nullable)
-{
-  JsonNode *node;
-
-  if (reader->error != NULL)
-    return NULL;
-  node = json_object_get_member (reader->object, name);
-  if (node == NULL)
-    {
-      reader->error = missing_field_error ();
-      return NULL;
-    }
-  if (JSON_NODE_HOLDS_NULL (node))
-    {
-      if (!nullable)
-        reader->error = missing_field_error ();
-      return NULL;
-    }
-  return node;
-}
-
-static const char *
-read_string (Reader     *reader,
-             const char *name)
-{
-  JsonNode *node = member (reader, name, FALSE);
-
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      reader->error = malformed_error ();
-      return NULL;
-    }
-  return json_node_get_string (node);
-}
-
-static char *
-dup_string (Reader     *reader,
-            const char *name)
-{
-  return g_strdup (read_string (reader, name));
-}
-
-/* A portal's words for people (error and maintenance messages) are a
- * few sentences; more is cut, so that no portal can fill the window. */
-static char *
-cap_message (const char *text)
-{
-  g_autofree char *head = NULL;
-
-  if (text == NULL || g_utf8_strlen (text, -1) <= WC_PORTAL_CLIENT_MAX_MESSAGE)
-    return g_strdup (text);
-  head = g_utf8_substring (text, 0, WC_PORTAL_CLIENT_MAX_MESSAGE);
-  return g_strconcat (head, "…", NULL);
-}
-
-static gboolean
-read_boolean (Reader     *reader,
-              const char *name)
-{
-  JsonNode *node = member (reader, name, FALSE);
-
-  if (node == NULL)
-    return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      reader->error = malformed_error ();
-      return FALSE;
-    }
-  return json_node_get_boolean (node);
-}
-
-static gint64
-read_int (Reader     *reader,
-          const char *name,
-          gboolean    nullable,
-          gint64      null_value)
-{
-  JsonNode *node = member (reader, name, nullable);
-
-  if (node == NULL)
-    return null_value;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    {
-      reader->error = malformed_error ();
-      return null_value;
-    }
-  return json_node_get_int (node);
-}
-
-static guint
-read_uint (Reader     *reader,
-           const char *name)
-{
-  gint64 value = read_int (reader, name, FALSE, 0);
-
-  if (value < 0 || value > G_MAXUINT)
-    {
-      if (reader->error == NULL)
-        reader->error = malformed_error ();
-      return 0;
-    }
-  return (guint) value;
-}
-
-/* An RFC 3339 time, or 0 for null where that is allowed. */
-static gint64
-read_time (Reader     *reader,
-           const char *name,
-           gboolean    nullable)
-{
-  JsonNode *node = member (reader, name, nullable);
-  g_autoptr(GDateTime) time = NULL;
-
-  if (node == NULL)
-    return 0;
-  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-    time = g_date_time_new_from_iso8601 (json_node_get_string (node), NULL);
-  if (time == NULL)
-    {
-      reader->error = malformed_error ();
-      return 0;
-    }
-  return g_date_time_to_unix (time);
-}
-
-static JsonObject *
-read_object (Reader     *reader,
-             const char *name)
-{
-  JsonNode *node = member (reader, name, FALSE);
-
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      reader->error = malformed_error ();
-      return NULL;
-    }
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-read_array (Reader     *reader,
-            const char *name)
-{
-  JsonNode *node = member (reader, name, FALSE);
-
-  if (node == NULL)
-    return NULL;
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    {
-      reader->error = malformed_error ();
-      return NULL;
-    }
-  return json_node_get_array (node);
-}
-
-static GStrv
-read_strings (Reader     *reader,
-              const char *name)
-{
-  JsonArray *array = read_array (reader, name);
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  if (array == NULL)
-    return NULL;
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        {
-          reader->error = malformed_error ();
-          return NULL;
-        }
-      g_strv_builder_add (builder, json_node_get_string (node));
-    }
-  return g_strv_builder_end (builder);
-}
-
-static WcPortalLoginMethod
-read_method (Reader     *reader,
-             const char *name)
-{
-  const char *text = read_string (reader, name);
-
-  if (g_strcmp0 (text, "legacy") == 0)
-    return WC_PORTAL_LOGIN_METHOD_LEGACY;
-  if (g_strcmp0 (text, "tablet") == 0)
-    return WC_PORTAL_LOGIN_METHOD_TABLET;
-  if (text != NULL && !g_str_equal (text, "new") && reader->error == NULL)
-    reader->error = malformed_error ();
-  return WC_PORTAL_LOGIN_METHOD_NEW;
-}
-
-/* A user as in login and session answers (four members), or in full as
- * in user lists. */
-static WcPortalUserInfo *
-read_user (Reader     *parent,
-           JsonObject *object,
-           gboolean    full)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalUserInfo) user = g_new0 (WcPortalUserInfo, 1);
-
-  if (object == NULL)
-    return NULL;
-  user->merchant_code = dup_string (&reader, "merchant_code");
-  user->user_id = dup_string (&reader, "user_id");
-  user->display_name = dup_string (&reader, "display_name");
-  user->role = dup_string (&reader, "role");
-  if (full)
-    {
-      user->disabled = read_boolean (&reader, "disabled");
-      user->otp_enrolled = read_boolean (&reader, "otp_enrolled");
-      user->must_change_password = read_boolean (&reader, "must_change_password");
-      user->locked_until = read_time (&reader, "locked_until", TRUE);
-      user->created_at = read_time (&reader, "created_at", FALSE);
-      user->password_changed_at = read_time (&reader, "password_changed_at", FALSE);
-    }
-  if (reader.error != NULL)
-    {
-      if (parent->error == NULL)
-        parent->error = reader.error;
-      else
-        g_error_free (reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&user);
-}
-
-static gpointer
-parse_status (WcPortalClient  *self,
-              JsonObject      *object,
-              GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalStatus) status = g_new0 (WcPortalStatus, 1);
-  JsonObject *part;
-  JsonArray *windows;
-
-  status->name = dup_string (&reader, "name");
-  status->api_version = dup_string (&reader, "api_version");
-  status->time = read_time (&reader, "time", FALSE);
-  status->windows = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_portal_maintenance_window_free);
-
-  if ((part = read_object (&reader, "old_login")) != NULL)
-    {
-      reader.object = part;
-      status->old_login_available = read_boolean (&reader, "available");
-      status->old_login_closes_at = read_time (&reader, "closes_at", TRUE);
-      reader.object = object;
-    }
-  if ((part = read_object (&reader, "maintenance")) != NULL)
-    {
-      reader.object = part;
-      status->maintenance_active = read_boolean (&reader, "active");
-      status->maintenance_ends_at = read_time (&reader, "ends_at", TRUE);
-      windows = read_array (&reader, "windows");
-      for (guint i = 0; windows != NULL && reader.error == NULL && i < json_array_get_length (windows); i++)
-        {
-          JsonNode *node = json_array_get_element (windows, i);
-          WcPortalMaintenanceWindow *window;
-
-          if (!JSON_NODE_HOLDS_OBJECT (node))
-            {
-              reader.error = malformed_error ();
-              break;
-            }
-          reader.object = json_node_get_object (node);
-          window = g_new0 (WcPortalMaintenanceWindow, 1);
-          window->starts_at = read_time (&reader, "starts_at", FALSE);
-          window->ends_at = read_time (&reader, "ends_at", FALSE);
-          window->message = cap_message (read_string (&reader, "message"));
-          window->message_ja = cap_message (read_string (&reader, "message_ja"));
-          g_ptr_array_add (status->windows, window);
-        }
-      reader.object = object;
-    }
-  if ((part = read_object (&reader, "support")) != NULL)
-    {
-      reader.object = part;
-      status->support_name = dup_string (&reader, "name");
-      status->support_email = dup_string (&reader, "email");
-      status->support_phone = dup_string (&reader, "phone");
-      status->support_hours = dup_string (&reader, "hours");
-      reader.object = object;
-    }
-  if ((part = read_object (&reader, "password_policy")) != NULL)
-    {
-      reader.object = part;
-      status->password_min_length = read_uint (&reader, "min_length");
-      status->password_max_length = read_uint (&reader, "max_length");
-      status->password_history = read_uint (&reader, "history");
-      status->password_max_age_days = read_uint (&reader, "max_age_days");
-      status->lockout_attempts = read_uint (&reader, "lockout_attempts");
-      status->lockout_minutes = read_uint (&reader, "lockout_minutes");
-      status->idle_timeout_minutes = read_uint (&reader, "idle_timeout_minutes");
-      reader.object = object;
-    }
-
-  if (reader.error != NULL)
-    {
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&status);
-}
-
-static gpointer
-parse_login (WcPortalClient  *self,
-             JsonObject      *object,
-             GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalLogin) login = g_new0 (WcPortalLogin, 1);
-  g_autofree char *token = dup_string (&reader, "token");
-
-  login->method = read_method (&reader, "login_method");
-  login->restricted = read_boolean (&reader, "restricted");
-  login->must_change_password = read_boolean (&reader, "must_change_password");
-  login->otp_enrolled = read_boolean (&reader, "otp_enrolled");
-  login->user = read_user (&reader, read_object (&reader, "user"), FALSE);
-  login->scopes = read_strings (&reader, "scopes");
-  login->required_actions = read_strings (&reader, "required_actions");
-  login->password_expires_at = read_time (&reader, "password_expires_at", TRUE);
-  login->idle_timeout_seconds = read_uint (&reader, "idle_timeout_seconds");
-  if (reader.error == NULL && (token == NULL || *token == '\0' || strlen (token) > 256))
-    reader.error = malformed_error ();
-
-  if (reader.error != NULL)
-    {
-      if (token != NULL)
-        wc_secure_wipe (token, strlen (token));
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-
-  g_clear_pointer (&self->token, wc_secret_unref);
-  self->token = wc_secret_new_from_text (token);
-  wc_secure_wipe (token, strlen (token));
-  self->idle_timeout = login->idle_timeout_seconds;
-  return g_steal_pointer (&login);
-}
-
-static gpointer
-parse_session_info (WcPortalClient  *self,
-                    JsonObject      *object,
-                    GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalSessionInfo) info = g_new0 (WcPortalSessionInfo, 1);
-
-  info->user = read_user (&reader, read_object (&reader, "user"), FALSE);
-  info->method = read_method (&reader, "login_method");
-  info->restricted = read_boolean (&reader, "restricted");
-  info->required_actions = read_strings (&reader, "required_actions");
-  info->scopes = read_strings (&reader, "scopes");
-  info->must_change_password = read_boolean (&reader, "must_change_password");
-  info->otp_enrolled = read_boolean (&reader, "otp_enrolled");
-  info->idle_seconds_left = read_uint (&reader, "idle_seconds_left");
-  info->idle_timeout_seconds = read_uint (&reader, "idle_timeout_seconds");
-  info->created_at = read_time (&reader, "created_at", FALSE);
-  info->password_changed_at = read_time (&reader, "password_changed_at", FALSE);
-  info->password_age_days = read_uint (&reader, "password_age_days");
-  info->legacy_password_changed_at = read_time (&reader, "legacy_password_changed_at", TRUE);
-  info->legacy_password_age_days = (int) read_int (&reader, "legacy_password_age_days", TRUE, -1);
-  info->legacy_password_expires_at = read_time (&reader, "legacy_password_expires_at", TRUE);
-  info->legacy_password_must_change = member (&reader, "legacy_password_must_change", TRUE) != NULL
-                                      && read_boolean (&reader, "legacy_password_must_change");
-
-  if (reader.error != NULL)
-    {
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&info);
-}
-
-static gpointer
-parse_otp_offer (WcPortalClient  *self,
-                 JsonObject      *object,
-                 GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalOtpOffer) offer = g_new0 (WcPortalOtpOffer, 1);
-  const char *secret = read_string (&reader, "secret");
-  const char *uri = read_string (&reader, "otpauth_uri");
-
-  offer->secret = secret != NULL ? wc_secret_new_from_text (secret) : NULL;
-  offer->otpauth_uri = uri != NULL ? wc_secret_new_from_text (uri) : NULL;
-  offer->algorithm = dup_string (&reader, "algorithm");
-  offer->digits = read_uint (&reader, "digits");
-  offer->period = read_uint (&reader, "period");
-  offer->issuer = dup_string (&reader, "issuer");
-  offer->account = dup_string (&reader, "account");
-  offer->expires_at = read_time (&reader, "expires_at", FALSE);
-
-  if (reader.error != NULL)
-    {
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&offer);
-}
-
-static gpointer
-parse_users (WcPortalClient  *self,
-             JsonObject      *object,
-             GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(GPtrArray) users = g_ptr_array_new_with_free_func ((GDestroyNotify) wc_portal_user_info_free);
-  JsonArray *array = read_array (&reader, "users");
-
-  for (guint i = 0; array != NULL && reader.error == NULL && i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      WcPortalUserInfo *user;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          reader.error = malformed_error ();
-          break;
-        }
-      user = read_user (&reader, json_node_get_object (node), TRUE);
-      if (user != NULL)
-        g_ptr_array_add (users, user);
-    }
-  if (reader.error != NULL)
-    {
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&users);
-}
-
-static gpointer
-parse_user (WcPortalClient  *self,
-            JsonObject      *object,
-            GError         **error)
-{
-  Reader reader = { object, NULL };
-  WcPortalUserInfo *user = read_user (&reader, object, TRUE);
-
-  if (reader.error != NULL)
-    g_propagate_error (error, reader.error);
-  return user;
-}
-
-static gpointer
-parse_new_user (WcPortalClient  *self,
-                JsonObject      *object,
-                GError         **error)
-{
-  Reader reader = { object, NULL };
-  g_autoptr(WcPortalNewUser) new_user = g_new0 (WcPortalNewUser, 1);
-  const char *password = read_string (&reader, "initial_password");
-
-  if (json_object_has_member (object, "user"))
-    new_user->user = read_user (&reader, read_object (&reader, "user"), TRUE);
-  new_user->initial_password = password != NULL ? wc_secret_new_from_text (password) : NULL;
-  if (reader.error != NULL)
-    {
-      g_propagate_error (error, reader.error);
-      return NULL;
-    }
-  return g_steal_pointer (&new_user);
-}
-
 /* Calls. */
-
-typedef gpointer (*ParseFunc) (WcPortalClient *self, JsonObject *object, GError **error);
 
 typedef struct {
   SoupMessage *msg;
@@ -787,10 +293,8 @@ typedef struct {
   guint timeout_source;
   gboolean timed_out;
   gboolean pin_failed;
-  gboolean with_session;
-  gboolean renews;              /* the call renews the idle timer */
-  gboolean is_logout;
-  ParseFunc parse;
+  CallFlags flags;
+  ReadFunc read;                /* NULL: no body is read */
   GDestroyNotify free_result;
   gint64 sent;
   gint64 received;
@@ -892,7 +396,7 @@ transport_error (Call         *call,
     return tls_error ();
   if (error->domain == SOUP_SESSION_ERROR
       && (error->code == SOUP_SESSION_ERROR_PARSING || error->code == SOUP_SESSION_ERROR_ENCODING))
-    return malformed_error ();
+    return wc_portal_malformed_error ();
   return network_error ();
 }
 
@@ -936,7 +440,7 @@ portal_error (WcPortalClient *self,
   else if (status == 401 && g_str_has_prefix (code, "W051"))
     kind = WC_PORTAL_ERROR_SESSION_ENDED;
 
-  shown = cap_message (japanese_wanted () && message_ja != NULL ? message_ja : message);
+  shown = wc_portal_cap_message (japanese_wanted () && message_ja != NULL ? message_ja : message);
   return wc_portal_error_new_full (kind, code, shown, field, retry_after, ends_at);
 }
 
@@ -965,7 +469,7 @@ finish_call (GTask *task)
         root = json_parser_steal_root (parser);
       else if (status >= 200 && status < 300)
         {
-          g_task_return_error (task, malformed_error ());
+          g_task_return_error (task, wc_portal_malformed_error ());
           return;
         }
     }
@@ -973,8 +477,8 @@ finish_call (GTask *task)
   if (status >= 400)
     {
       error = portal_error (self, status, root);
-      if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_SESSION_ENDED) && !call->is_logout)
-        end_session (self, g_strcmp0 (wc_portal_error_get_code (error), "W051000003") == 0
+      if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_SESSION_ENDED) && !(call->flags & CALL_LOGOUT))
+        wc_portal_client_end_session (self, g_strcmp0 (wc_portal_error_get_code (error), "W051000003") == 0
                            ? WC_PORTAL_SESSION_END_IDLE : WC_PORTAL_SESSION_END_INVALID);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -985,28 +489,41 @@ finish_call (GTask *task)
       return;
     }
 
-  if (call->with_session && call->renews)
+  if ((call->flags & CALL_WITH_SESSION) && (call->flags & CALL_RENEWS))
     set_idle_deadline (self, call->received, self->idle_timeout);
 
-  if (call->parse == NULL)
+  if (call->read == NULL && !(call->flags & CALL_LOGIN))
     {
       g_task_return_boolean (task, TRUE);
       return;
     }
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_task_return_error (task, malformed_error ());
+      g_task_return_error (task, wc_portal_malformed_error ());
       return;
     }
-  result = call->parse (self, json_node_get_object (root), &error);
+  if (call->flags & CALL_LOGIN)
+    {
+      g_autoptr(WcSecret) token = NULL;
+      WcPortalLogin *login = wc_portal_read_login (json_node_get_object (root), &token, &error);
+
+      if (login != NULL)
+        {
+          g_clear_pointer (&self->token, wc_secret_unref);
+          self->token = g_steal_pointer (&token);
+          self->idle_timeout = login->idle_timeout_seconds;
+          set_idle_deadline (self, call->received, self->idle_timeout);
+        }
+      result = login;
+    }
+  else
+    result = call->read (json_node_get_object (root), &error);
   if (result == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  if (call->parse == parse_login)
-    set_idle_deadline (self, call->received, self->idle_timeout);
-  else if (call->parse == parse_session_info)
+  if (call->flags & CALL_IDLE_FROM_ANSWER)
     set_idle_deadline (self, call->received, ((WcPortalSessionInfo *) result)->idle_seconds_left);
   g_task_return_pointer (task, result, call->free_result);
 }
@@ -1093,20 +610,18 @@ on_sent (GObject      *source,
   read_more (g_steal_pointer (&task));
 }
 
-/* Starts a call. @body (JSON text) is wiped once sent. */
-static void
-start_call (WcPortalClient      *self,
-            const char          *method,
-            const char          *path,
-            char                *body,
-            gboolean             with_session,
-            gboolean             renews,
-            ParseFunc            parse,
-            GDestroyNotify       free_result,
-            gpointer             source_tag,
-            GCancellable        *cancellable,
-            GAsyncReadyCallback  callback,
-            gpointer             user_data)
+void
+wc_portal_client_start_call (WcPortalClient      *self,
+                             const char          *method,
+                             const char          *path,
+                             char                *body,
+                             CallFlags            flags,
+                             ReadFunc             read,
+                             GDestroyNotify       free_result,
+                             gpointer             source_tag,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autofree char *uri = g_strconcat (self->base_url, API_BASE, path, NULL);
@@ -1114,7 +629,7 @@ start_call (WcPortalClient      *self,
 
   g_task_set_source_tag (task, source_tag);
 
-  if (with_session && self->token == NULL)
+  if ((flags & CALL_WITH_SESSION) && self->token == NULL)
     {
       if (body != NULL)
         wc_secure_str_free (body);
@@ -1123,9 +638,8 @@ start_call (WcPortalClient      *self,
     }
 
   call = g_new0 (Call, 1);
-  call->with_session = with_session;
-  call->renews = renews;
-  call->parse = parse;
+  call->flags = flags;
+  call->read = read;
   call->free_result = free_result;
   call->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
@@ -1151,7 +665,7 @@ start_call (WcPortalClient      *self,
   g_signal_connect (call->msg, "network-event", G_CALLBACK (on_network_event), task);
   g_signal_connect (call->msg, "accept-certificate", G_CALLBACK (on_accept_certificate), task);
   soup_message_headers_replace (soup_message_get_request_headers (call->msg), "Accept", "application/json");
-  if (with_session)
+  if (flags & CALL_WITH_SESSION)
     {
       g_autofree char *authorization = g_strdup_printf ("Bearer %s", wc_secret_get_text (self->token));
 
@@ -1174,50 +688,6 @@ start_call (WcPortalClient      *self,
 
 /* JSON bodies, built so that secrets never sit in a JsonNode longer than
  * needed. */
-static char *
-body_of (JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
-
-static void
-add_member (JsonBuilder *builder,
-            const char  *name,
-            const char  *value)
-{
-  if (value == NULL)
-    return;
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-/* A JSON object of @n_members name and string value pairs; a pair whose
- * value is NULL is left out. */
-static char *
-json_body (guint n_members,
-           ...)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  va_list args;
-
-  json_builder_begin_object (builder);
-  va_start (args, n_members);
-  for (guint i = 0; i < n_members; i++)
-    {
-      const char *name = va_arg (args, const char *);
-      const char *value = va_arg (args, const char *);
-
-      add_member (builder, name, value);
-    }
-  va_end (args);
-  json_builder_end_object (builder);
-  return body_of (builder);
-}
-
 /* Object. */
 
 static void
@@ -1377,385 +847,4 @@ wc_portal_client_get_fingerprint (WcPortalClient *self)
 {
   g_return_val_if_fail (WC_IS_PORTAL_CLIENT (self), NULL);
   return self->fingerprint;
-}
-
-/* Flows. */
-
-void
-wc_portal_client_status_async (WcPortalClient      *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  start_call (self, "GET", "/status", NULL, FALSE, FALSE, parse_status, (GDestroyNotify) wc_portal_status_free,
-              wc_portal_client_status_async, cancellable, callback, user_data);
-}
-
-static gpointer
-propagate (WcPortalClient  *self,
-           GAsyncResult    *result,
-           gpointer         tag,
-           GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_async_result_is_tagged (result, tag), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-WcPortalStatus *
-wc_portal_client_status_finish (WcPortalClient  *self,
-                                GAsyncResult    *result,
-                                GError         **error)
-{
-  return propagate (self, result, wc_portal_client_status_async, error);
-}
-
-static void
-start_login (WcPortalClient      *self,
-             const char          *path,
-             const char          *merchant_code,
-             const char          *user_id,
-             const char          *password,
-             const char          *otp,
-             GCancellable        *cancellable,
-             GAsyncReadyCallback  callback,
-             gpointer             user_data)
-{
-  start_call (self, "POST", path,
-              json_body (4, "merchant_code", merchant_code, "user_id", user_id, "password", password, "otp", otp),
-              FALSE, FALSE, parse_login,
-              (GDestroyNotify) wc_portal_login_free, wc_portal_client_login_finish, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_login_async (WcPortalClient      *self,
-                              const char          *merchant_code,
-                              const char          *user_id,
-                              const char          *password,
-                              const char          *otp,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  g_return_if_fail (merchant_code != NULL && user_id != NULL && password != NULL);
-  start_login (self, "/login", merchant_code, user_id, password, otp, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_legacy_login_async (WcPortalClient      *self,
-                                     const char          *merchant_code,
-                                     const char          *password,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  g_return_if_fail (merchant_code != NULL && password != NULL);
-  start_login (self, "/legacy/login", merchant_code, NULL, password, NULL, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_tablet_login_async (WcPortalClient      *self,
-                                     const char          *merchant_code,
-                                     const char          *password,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  g_return_if_fail (merchant_code != NULL && password != NULL);
-  start_login (self, "/tablet/login", merchant_code, NULL, password, NULL, cancellable, callback, user_data);
-}
-
-WcPortalLogin *
-wc_portal_client_login_finish (WcPortalClient  *self,
-                               GAsyncResult    *result,
-                               GError         **error)
-{
-  return propagate (self, result, wc_portal_client_login_finish, error);
-}
-
-void
-wc_portal_client_legacy_password_reset_async (WcPortalClient      *self,
-                                              const char          *merchant_code,
-                                              GCancellable        *cancellable,
-                                              GAsyncReadyCallback  callback,
-                                              gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  start_call (self, "POST", "/legacy/password-reset", json_body (1, "merchant_code", merchant_code), FALSE, FALSE, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_change_password_async (WcPortalClient      *self,
-                                        const char          *current_password,
-                                        const char          *new_password,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  start_call (self, "POST", "/password", json_body (2, "current_password", current_password, "new_password", new_password), TRUE, TRUE, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_set_tablet_password_async (WcPortalClient      *self,
-                                            const char          *current_password,
-                                            const char          *new_password,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  start_call (self, "POST", "/tablet/password", json_body (2, "current_password", current_password, "new_password", new_password), TRUE, TRUE, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_activate_otp_async (WcPortalClient      *self,
-                                     const char          *otp,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  start_call (self, "POST", "/otp/activate", json_body (1, "otp", otp), TRUE, TRUE, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
-}
-
-static void
-on_logged_out (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  WcPortalClient *self = g_task_get_source_object (task);
-
-  g_task_propagate_boolean (G_TASK (result), &error);
-  /* Logged out either way: an ended session is as good as a logout. */
-  end_session (self, WC_PORTAL_SESSION_END_LOGGED_OUT);
-  if (error != NULL && !g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_SESSION_ENDED))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-void
-wc_portal_client_logout_async (WcPortalClient      *self,
-                               GCancellable        *cancellable,
-                               GAsyncReadyCallback  callback,
-                               gpointer             user_data)
-{
-  GTask *outer;
-
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  outer = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (outer, wc_portal_client_finish);
-  if (self->token == NULL)
-    {
-      g_task_return_boolean (outer, TRUE);
-      g_object_unref (outer);
-      return;
-    }
-  start_call (self, "POST", "/logout", NULL, TRUE, FALSE, NULL, NULL, wc_portal_client_logout_async,
-              cancellable, on_logged_out, outer);
-}
-
-gboolean
-wc_portal_client_finish (WcPortalClient  *self,
-                         GAsyncResult    *result,
-                         GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_client_finish), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-wc_portal_client_issue_otp_secret_async (WcPortalClient      *self,
-                                         GCancellable        *cancellable,
-                                         GAsyncReadyCallback  callback,
-                                         gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  start_call (self, "POST", "/otp/secret", NULL, TRUE, TRUE, parse_otp_offer,
-              (GDestroyNotify) wc_portal_otp_offer_free, wc_portal_client_issue_otp_secret_async,
-              cancellable, callback, user_data);
-}
-
-WcPortalOtpOffer *
-wc_portal_client_issue_otp_secret_finish (WcPortalClient  *self,
-                                          GAsyncResult    *result,
-                                          GError         **error)
-{
-  return propagate (self, result, wc_portal_client_issue_otp_secret_async, error);
-}
-
-void
-wc_portal_client_session_info_async (WcPortalClient      *self,
-                                     GCancellable        *cancellable,
-                                     GAsyncReadyCallback  callback,
-                                     gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  /* GET /session does not renew the idle timer; it says how much is left. */
-  start_call (self, "GET", "/session", NULL, TRUE, FALSE, parse_session_info,
-              (GDestroyNotify) wc_portal_session_info_free, wc_portal_client_session_info_async,
-              cancellable, callback, user_data);
-}
-
-WcPortalSessionInfo *
-wc_portal_client_session_info_finish (WcPortalClient  *self,
-                                      GAsyncResult    *result,
-                                      GError         **error)
-{
-  return propagate (self, result, wc_portal_client_session_info_async, error);
-}
-
-void
-wc_portal_client_list_users_async (WcPortalClient      *self,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-  start_call (self, "GET", "/users", NULL, TRUE, TRUE, parse_users, (GDestroyNotify) g_ptr_array_unref,
-              wc_portal_client_list_users_async, cancellable, callback, user_data);
-}
-
-GPtrArray *
-wc_portal_client_list_users_finish (WcPortalClient  *self,
-                                    GAsyncResult    *result,
-                                    GError         **error)
-{
-  return propagate (self, result, wc_portal_client_list_users_async, error);
-}
-
-static char *
-user_path (const char *user_id,
-           const char *suffix)
-{
-  g_autofree char *escaped = g_uri_escape_string (user_id, NULL, FALSE);
-
-  return g_strconcat ("/users/", escaped, suffix, NULL);
-}
-
-void
-wc_portal_client_create_user_async (WcPortalClient      *self,
-                                    const char          *user_id,
-                                    const char          *display_name,
-                                    const char          *role,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  start_call (self, "POST", "/users", json_body (3, "user_id", user_id, "display_name", display_name, "role", role), TRUE, TRUE, parse_new_user,
-              (GDestroyNotify) wc_portal_new_user_free, wc_portal_client_new_user_finish,
-              cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_reset_user_password_async (WcPortalClient      *self,
-                                            const char          *user_id,
-                                            GCancellable        *cancellable,
-                                            GAsyncReadyCallback  callback,
-                                            gpointer             user_data)
-{
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  path = user_path (user_id, "/password-reset");
-  start_call (self, "POST", path, NULL, TRUE, TRUE, parse_new_user, (GDestroyNotify) wc_portal_new_user_free,
-              wc_portal_client_new_user_finish, cancellable, callback, user_data);
-}
-
-WcPortalNewUser *
-wc_portal_client_new_user_finish (WcPortalClient  *self,
-                                  GAsyncResult    *result,
-                                  GError         **error)
-{
-  return propagate (self, result, wc_portal_client_new_user_finish, error);
-}
-
-void
-wc_portal_client_update_user_async (WcPortalClient      *self,
-                                    const char          *user_id,
-                                    const char          *display_name,
-                                    const char          *role,
-                                    int                  disabled,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  json_builder_begin_object (builder);
-  add_member (builder, "display_name", display_name);
-  add_member (builder, "role", role);
-  if (disabled >= 0)
-    {
-      json_builder_set_member_name (builder, "disabled");
-      json_builder_add_boolean_value (builder, disabled != 0);
-    }
-  json_builder_end_object (builder);
-  path = user_path (user_id, "");
-  start_call (self, "PATCH", path, body_of (builder), TRUE, TRUE, parse_user,
-              (GDestroyNotify) wc_portal_user_info_free, wc_portal_client_update_user_async,
-              cancellable, callback, user_data);
-}
-
-WcPortalUserInfo *
-wc_portal_client_update_user_finish (WcPortalClient  *self,
-                                     GAsyncResult    *result,
-                                     GError         **error)
-{
-  return propagate (self, result, wc_portal_client_update_user_async, error);
-}
-
-void
-wc_portal_client_delete_user_async (WcPortalClient      *self,
-                                    const char          *user_id,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  path = user_path (user_id, "");
-  start_call (self, "DELETE", path, NULL, TRUE, TRUE, NULL, NULL, wc_portal_client_finish,
-              cancellable, callback, user_data);
-}
-
-void
-wc_portal_client_reset_user_otp_async (WcPortalClient      *self,
-                                       const char          *user_id,
-                                       GCancellable        *cancellable,
-                                       GAsyncReadyCallback  callback,
-                                       gpointer             user_data)
-{
-  g_autofree char *path = NULL;
-
-  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
-
-  path = user_path (user_id, "/otp-reset");
-  start_call (self, "POST", path, NULL, TRUE, TRUE, NULL, NULL, wc_portal_client_finish,
-              cancellable, callback, user_data);
 }

@@ -362,6 +362,16 @@ test_status_maintenance_and_closure (void)
 }
 
 static void
+on_session_ended (WcPortalClient     *client,
+                  WcPortalSessionEnd  reason,
+                  GArray             *reasons)
+{
+  int value = (int) reason;
+
+  g_array_append_val (reasons, value);
+}
+
+static void
 test_errors (void)
 {
   g_autoptr(PortalFixture) portal = portal_fixture_start (NULL, NULL);
@@ -411,6 +421,23 @@ test_errors (void)
   g_assert_false (change_password (client, MAIN_PASSWORD, "another-pass-1234", &error));
   assert_portal_error (error, WC_PORTAL_ERROR_SESSION_ENDED, "W051000003");
   g_assert_false (wc_portal_client_is_logged_in (client));
+  g_clear_error (&error);
+
+  /* Logging out of a session the portal has already ended is a logout,
+   * not an idle end that the app would explain: one signal, LOGGED_OUT. */
+  {
+    g_autoptr(WcPortalLogin) again = legacy_login (client, "M200", MAIN_PASSWORD, FALSE, &error);
+    g_autoptr(GArray) reasons = g_array_new (FALSE, FALSE, sizeof (int));
+
+    g_assert_no_error (error);
+    g_signal_connect (client, "session-ended", G_CALLBACK (on_session_ended), reasons);
+    portal_advance (portal, 15 * 60);
+    g_assert_true (logout (client, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (reasons->len, ==, 1);
+    g_assert_cmpint (g_array_index (reasons, int, 0), ==, WC_PORTAL_SESSION_END_LOGGED_OUT);
+    g_signal_handlers_disconnect_by_data (client, reasons);
+  }
 }
 
 /* Messages follow the user's language. */
