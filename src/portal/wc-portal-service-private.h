@@ -1,5 +1,5 @@
-/* wc-portal-service-private.h: what the two halves of WcPortalService
- * (logins and sessions; accounts and users) share. */
+/* wc-portal-service-private.h: what the three parts of WcPortalService
+ * (wc-portal-service.c, -login.c, -account.c) share. */
 #pragma once
 
 #include "wc-api-error.h"
@@ -28,6 +28,26 @@ void            wc_portal_service_add_time        (JsonBuilder        *builder,
 void            wc_portal_service_add_user        (WcPortalService    *self,
                                                    JsonBuilder        *builder,
                                                    const WcPortalUser *user);
+/* Members of the JSON answers the logins and the session share. */
+void            wc_portal_service_add_time_or_null (JsonBuilder       *builder,
+                                                    const char        *name,
+                                                    gint64             unix_time);
+void            wc_portal_service_add_string      (JsonBuilder        *builder,
+                                                   const char         *name,
+                                                   const char         *value);
+void            wc_portal_service_add_boolean     (JsonBuilder        *builder,
+                                                   const char         *name,
+                                                   gboolean            value);
+void            wc_portal_service_add_int         (JsonBuilder        *builder,
+                                                   const char         *name,
+                                                   gint64              value);
+void            wc_portal_service_add_session_user (JsonBuilder       *builder,
+                                                    const WcPortalUser *user);
+void            wc_portal_service_add_scopes      (JsonBuilder        *builder,
+                                                   WcPortalScopes      scopes);
+void            wc_portal_service_add_required_actions (JsonBuilder   *builder,
+                                                        gboolean       change_password,
+                                                        gboolean       enroll_otp);
 gboolean        wc_portal_service_verify_otp      (GBytes             *key,
                                                    const char         *otp,
                                                    gint64              now,
