@@ -666,7 +666,7 @@ cmd_tablet_check (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("MERCHANT_CODE"));
   g_autoptr(WcPortalClient) client = NULL;
-  g_autoptr(WcPortalLogin) login = NULL;
+  gboolean works;
   g_autoptr(WcSecret) password = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(WcWait) wait = WC_WAIT_INIT;
@@ -694,12 +694,11 @@ cmd_tablet_check (int    argc,
     return fail (WC_CLI_EXIT_INVALID_INPUT, error->message);
 
   wc_wait_init (&wait);
-  wc_portal_client_tablet_login_async (client, merchant_code, wc_secret_get_text (password),
-                                       NULL, wc_wait_done, &wait);
-  login = wc_portal_client_login_finish (client, wc_wait_result (&wait), &error);
+  wc_portal_client_check_tablet_async (client, merchant_code, password, NULL, wc_wait_done, &wait);
+  works = wc_portal_client_check_tablet_finish (client, wc_wait_result (&wait), &error);
   g_clear_pointer (&password, wc_secret_unref);
 
-  if (login == NULL)
+  if (!works)
     {
       g_autofree char *message = NULL;
 
@@ -718,13 +717,6 @@ cmd_tablet_check (int    argc,
         return fail (WC_CLI_EXIT_REFUSED, message);
       return fail (WC_CLI_EXIT_FAILURE, message);
     }
-
-  /* The check is done; the session it opened is not needed. */
-  wc_wait_clear (&wait);
-  wc_wait_init (&wait);
-  wc_portal_client_logout_async (client, NULL, wc_wait_done, &wait);
-  if (!wc_portal_client_finish (client, wc_wait_result (&wait), &error))
-    g_debug ("logout after the tablet check failed: %s", error->message);
 
   g_print (_("The tablet login works for %s.\n"), merchant_code);
   return WC_CLI_EXIT_OK;

@@ -538,29 +538,18 @@ wc_login_session_set_tablet_password_finish (WcLoginSession  *self,
 /* The tablet check, on a client of its own. */
 
 static void
-on_tablet_logged_out (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* Best effort: the check's session ends by itself when idle anyway. */
-  if (!wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
-    g_debug ("The tablet check's session did not end: %s", error->message);
-}
-
-static void
 on_tablet_checked (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   GTask *task = user_data;
   GError *error = NULL;
-  g_autoptr(WcPortalLogin) login = wc_portal_client_login_finish (WC_PORTAL_CLIENT (source), result, &error);
 
-  if (task_failed (task, error))
-    return;
-  wc_portal_client_logout_async (WC_PORTAL_CLIENT (source), NULL, on_tablet_logged_out, NULL);
+  if (!wc_portal_client_check_tablet_finish (WC_PORTAL_CLIENT (source), result, &error))
+    {
+      task_failed (task, error);
+      return;
+    }
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -589,8 +578,7 @@ wc_login_session_check_tablet_async (WcLoginSession      *self,
       task_failed (task, error);
       return;
     }
-  wc_portal_client_tablet_login_async (client, merchant_code, wc_secret_get_text (old_password),
-                                       cancellable, on_tablet_checked, task);
+  wc_portal_client_check_tablet_async (client, merchant_code, old_password, cancellable, on_tablet_checked, task);
 }
 
 gboolean

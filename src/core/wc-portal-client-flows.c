@@ -431,3 +431,74 @@ wc_portal_client_reset_user_otp_async (WcPortalClient      *self,
   wc_portal_client_start_call (self, "POST", path, NULL, CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL, wc_portal_client_finish,
               cancellable, callback, user_data);
 }
+
+static void
+on_tablet_check_logged_out (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (wc_portal_client_finish (WC_PORTAL_CLIENT (source), result, &error))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  /* The session ends by itself when idle anyway; but a portal that now
+   * shows another certificate is not the one the login went to. */
+  if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_PIN_MISMATCH)
+      || g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_TLS))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_debug ("the tablet check's session did not end: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_tablet_check_login (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WcPortalLogin) login = wc_portal_client_login_finish (WC_PORTAL_CLIENT (source), result, &error);
+
+  if (login == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  wc_portal_client_logout_async (WC_PORTAL_CLIENT (source), NULL, on_tablet_check_logged_out, g_steal_pointer (&task));
+}
+
+void
+wc_portal_client_check_tablet_async (WcPortalClient      *self,
+                                     const char          *merchant_code,
+                                     const WcSecret      *old_password,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
+  g_return_if_fail (merchant_code != NULL && old_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, wc_portal_client_check_tablet_async);
+  wc_portal_client_tablet_login_async (self, merchant_code, wc_secret_get_text (old_password), cancellable,
+                                       on_tablet_check_login, task);
+}
+
+gboolean
+wc_portal_client_check_tablet_finish (WcPortalClient  *self,
+                                      GAsyncResult    *result,
+                                      GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, wc_portal_client_check_tablet_async), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -87,6 +87,15 @@ void                 wc_portal_client_reset_user_otp_async  (WcPortalClient *sel
 /* Finishes any call that answers with no body (the seven above). */
 gboolean             wc_portal_client_finish                (WcPortalClient *self, GAsyncResult *result, GError **error);
 
+/* The tablet check, for the app and the CLI alike: a tablet login with
+ * @old_password, then a logout. TRUE when the tablet login works; else
+ * the login's error (T042000005: more than 90 days old; T042000006: a
+ * first or temporary password). The logout's own failure is only
+ * logged, but a certificate that no longer matches the pin by then
+ * fails the check. */
+void                 wc_portal_client_check_tablet_async    (WcPortalClient *self, const char *merchant_code, const WcSecret *old_password, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+gboolean             wc_portal_client_check_tablet_finish   (WcPortalClient *self, GAsyncResult *result, GError **error);
+
 void                 wc_portal_client_issue_otp_secret_async  (WcPortalClient *self, GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
 WcPortalOtpOffer    *wc_portal_client_issue_otp_secret_finish (WcPortalClient *self, GAsyncResult *result, GError **error);
 
