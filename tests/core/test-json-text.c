@@ -117,7 +117,8 @@ test_depth (void)
     {
       g_autofree char *at_bound = nested (pairs[i][0], pairs[i][1], 64);
       g_autofree char *beyond = nested (pairs[i][0], pairs[i][1], 65);
-      g_autofree char *deep = nested (pairs[i][0], pairs[i][1], 1000000);
+      /* An object level keeps a set of its names: fewer of those. */
+      g_autofree char *deep = nested (pairs[i][0], pairs[i][1], pairs[i][0] == '[' ? 1000000 : 100000);
 
       g_assert_true (check (at_bound, 64, NULL));
       g_assert_false (check (beyond, 64, NULL));
