@@ -103,6 +103,18 @@ app_test_shows_text (GtkWidget  *root,
   return app_test_find_shown (root, GTK_TYPE_WIDGET, text) != NULL;
 }
 
+void
+app_test_fill (GtkWidget  *root,
+               const char *row_title,
+               const char *text)
+{
+  GtkWidget *row = app_test_find_shown (root, ADW_TYPE_ENTRY_ROW, row_title);
+
+  if (row == NULL)
+    g_error ("no row “%s” is shown", row_title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
 typedef struct {
   gboolean done;
   char *text;

@@ -38,6 +38,11 @@ void        app_test_spin                (guint         ms);
 GtkWidget  *app_test_find_shown         (GtkWidget    *root,
                                           GType         type,
                                           const char   *text);
+/* Types @text into the entry row titled @row_title under @root, failing
+ * the test when no such row is shown. */
+void        app_test_fill                (GtkWidget    *root,
+                                          const char   *row_title,
+                                          const char   *text);
 /* Whether any drawn widget under @root shows @text. */
 gboolean    app_test_shows_text          (GtkWidget    *root,
                                           const char   *text);

@@ -119,25 +119,13 @@ find_page (WcWindow *window,
 }
 
 static void
-fill (GtkWidget  *root,
-      const char *row_title,
-      const char *text)
-{
-  GtkWidget *row = app_test_find_shown (root, ADW_TYPE_ENTRY_ROW, row_title);
-
-  if (row == NULL)
-    g_error ("no row “%s” is shown", row_title);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
-static void
 log_in (WcWindow *window)
 {
   GtkWidget *page = find_page (window, WC_TYPE_LOGIN_PAGE);
 
-  fill (page, T ("Merchant code"), MERCHANT);
-  fill (page, T ("User ID"), MERCHANT);
-  fill (page, T ("Password"), CHOSEN_PASSWORD);
+  app_test_fill (page, T ("Merchant code"), MERCHANT);
+  app_test_fill (page, T ("User ID"), MERCHANT);
+  app_test_fill (page, T ("Password"), CHOSEN_PASSWORD);
   gtk_widget_activate_action (page, "login.submit", NULL);
   app_test_wait_until (!wc_login_page_is_busy (WC_LOGIN_PAGE (page)), 20000);
   app_test_wait_until (wc_login_session_get_login (wc_window_get_session (window)) != NULL, 20000);
@@ -156,8 +144,8 @@ check_users_dialogs (WcWindow *window)
   gtk_widget_activate_action (users, "users.create", NULL);
   dialog = check_dialog (main, "add-user");
   g_assert_true (WC_IS_USER_DIALOG (dialog));
-  fill (GTK_WIDGET (dialog), T ("Display name"), "加藤 健");
-  fill (GTK_WIDGET (dialog), T ("User ID"), CHILD);
+  app_test_fill (GTK_WIDGET (dialog), T ("Display name"), "加藤 健");
+  app_test_fill (GTK_WIDGET (dialog), T ("User ID"), CHILD);
   /* Enter in the last field answers with the default: Create. */
   gtk_widget_activate_default (GTK_WIDGET (dialog));
   app_test_wait_until (WC_IS_INITIAL_PASSWORD_DIALOG (newest_dialog (main)), 20000);
@@ -213,7 +201,7 @@ check_login_dialogs (WcWindow *window)
   app_test_wait_until (wc_login_session_get_login (session) == NULL, 20000);
   page = find_page (window, WC_TYPE_LOGIN_PAGE);
   gtk_widget_activate_action (page, "login.show-legacy", NULL);
-  fill (page, T ("Merchant code"), MERCHANT);
+  app_test_fill (page, T ("Merchant code"), MERCHANT);
   open_check_escape (GTK_WINDOW (window), page, "login.reset-password", NULL, "reset-question");
 }
 

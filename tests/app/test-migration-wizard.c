@@ -37,18 +37,6 @@ page_is (WcWindow   *window,
   return g_strcmp0 (page, name) == 0;
 }
 
-static void
-fill (GtkWidget  *root,
-      const char *row_title,
-      const char *text)
-{
-  GtkWidget *row = app_test_find_shown (root, ADW_TYPE_ENTRY_ROW, row_title);
-
-  if (row == NULL)
-    g_error ("no row “%s” is shown", row_title);
-  gtk_editable_set_text (GTK_EDITABLE (row), text);
-}
-
 static gboolean
 shows_step (WcMigrationWizard *wizard,
             guint              step)
@@ -140,8 +128,8 @@ static void
 sign_in (WcMigrationWizard *wizard,
          const char        *password)
 {
-  fill (GTK_WIDGET (wizard), T ("Merchant code"), MERCHANT);
-  fill (GTK_WIDGET (wizard), T ("New-login password"), password);
+  app_test_fill (GTK_WIDGET (wizard), T ("Merchant code"), MERCHANT);
+  app_test_fill (GTK_WIDGET (wizard), T ("New-login password"), password);
   gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.sign-in", NULL);
 }
 
@@ -175,7 +163,7 @@ finish (PortalFixture     *portal,
   g_assert_cmpuint (wc_migration_wizard_get_step (wizard), ==, 4);
   g_assert_true (shows_step (wizard, 4));
   g_assert_true (app_test_shows_text (GTK_WIDGET (wizard), T ("This is the last step.")));
-  fill (GTK_WIDGET (wizard), T ("New-login password"), CHOSEN_PASSWORD);
+  app_test_fill (GTK_WIDGET (wizard), T ("New-login password"), CHOSEN_PASSWORD);
   if (shot != NULL)
     app_test_screenshot (GTK_WINDOW (wizard), shot);
   next_code_step (portal, session);
@@ -246,8 +234,8 @@ fill_user_form (WcMigrationWizard *wizard,
   g_assert_nonnull (label);
   group = gtk_widget_get_ancestor (label, ADW_TYPE_PREFERENCES_GROUP);
   g_assert_nonnull (group);
-  fill (group, T ("User ID"), user_id);
-  fill (group, T ("Display name"), name);
+  app_test_fill (group, T ("User ID"), user_id);
+  app_test_fill (group, T ("Display name"), name);
   combo = app_test_find_shown (group, ADW_TYPE_COMBO_ROW, T ("Role"));
   g_assert_nonnull (combo);
   adw_combo_row_set_selected (ADW_COMBO_ROW (combo), role);
@@ -315,8 +303,8 @@ test_full_run (void)
   app_test_wait_until (app_test_find_shown (GTK_WIDGET (wizard), ADW_TYPE_ENTRY_ROW, T ("Repeat new password")) != NULL, 30000);
   /* The sign-in just gave the current password: it is not asked again. */
   g_assert_null (app_test_find_shown (GTK_WIDGET (wizard), ADW_TYPE_PASSWORD_ENTRY_ROW, T ("Current password")));
-  fill (GTK_WIDGET (wizard), T ("New password"), CHOSEN_PASSWORD);
-  fill (GTK_WIDGET (wizard), T ("Repeat new password"), CHOSEN_PASSWORD);
+  app_test_fill (GTK_WIDGET (wizard), T ("New password"), CHOSEN_PASSWORD);
+  app_test_fill (GTK_WIDGET (wizard), T ("Repeat new password"), CHOSEN_PASSWORD);
   g_free (shot);
   shot = g_strdup_printf ("wizard-2-password-%s", lang);
   app_test_screenshot (GTK_WINDOW (wizard), shot);
@@ -337,7 +325,7 @@ test_full_run (void)
   wait_idle (wizard);
   if (app_test_find_shown (GTK_WIDGET (wizard), ADW_TYPE_ENTRY_ROW, T ("New-login password")) != NULL)
     {
-      fill (GTK_WIDGET (wizard), T ("New-login password"), CHOSEN_PASSWORD);
+      app_test_fill (GTK_WIDGET (wizard), T ("New-login password"), CHOSEN_PASSWORD);
       gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.relogin", NULL);
       wait_idle (wizard);
     }
@@ -641,14 +629,14 @@ test_tablet_care (void)
                               "session.renew-tablet-password", NULL);
   app_test_wait_until (page_is (window, "legacy-login"), 20000);
   g_assert_true (app_test_shows_text (GTK_WIDGET (window), T ("Log in with the old login (merchant code and old password) to change the old password, which the tablet (iPad) login uses.")));
-  fill (GTK_WIDGET (window), T ("Merchant code"), TABLET_MERCHANT);
-  fill (GTK_WIDGET (window), T ("Old password"), OLD_PASSWORD);
+  app_test_fill (GTK_WIDGET (window), T ("Merchant code"), TABLET_MERCHANT);
+  app_test_fill (GTK_WIDGET (window), T ("Old password"), OLD_PASSWORD);
   page = app_test_find_shown (GTK_WIDGET (window), WC_TYPE_LOGIN_PAGE, NULL);
   gtk_widget_activate_action (page, "login.submit", NULL);
   app_test_wait_until (page_is (window, "password"), 20000);
   g_assert_null (app_test_find_shown (GTK_WIDGET (window), ADW_TYPE_PASSWORD_ENTRY_ROW, T ("Current password")));
-  fill (GTK_WIDGET (window), T ("New password"), RENEWED_OLD_PASSWORD);
-  fill (GTK_WIDGET (window), T ("Repeat new password"), RENEWED_OLD_PASSWORD);
+  app_test_fill (GTK_WIDGET (window), T ("New password"), RENEWED_OLD_PASSWORD);
+  app_test_fill (GTK_WIDGET (window), T ("Repeat new password"), RENEWED_OLD_PASSWORD);
   gtk_widget_activate_action (app_test_find_shown (GTK_WIDGET (window), WC_TYPE_PASSWORD_PAGE, NULL),
                               "password.change", NULL);
   app_test_wait_until (page_is (window, "session"), 20000);
