@@ -203,13 +203,10 @@ wc_qr_decode_file (const char  *path,
    * allocate gigabytes. */
   if (gdk_pixbuf_get_file_info (path, &width, &height) == NULL)
     {
-      if (!g_file_test (path, G_FILE_TEST_EXISTS))
-        g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
-                     _("“%s” does not exist"), display);
-      else
-        g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
-                     _("“%s” is not an image that can be read (PNG, JPEG and other common formats are)"),
-                     display);
+      /* It exists: the query above found it. */
+      g_set_error (error, WC_QR_ERROR, WC_QR_ERROR_IMAGE,
+                   _("“%s” is not an image that can be read (PNG, JPEG and other common formats are)"),
+                   display);
       return NULL;
     }
   if (!wc_qr_check_image_size (width, height, error))
