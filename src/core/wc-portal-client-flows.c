@@ -61,7 +61,7 @@ wc_portal_client_status_async (WcPortalClient      *self,
 {
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
   wc_portal_client_start_call (self, "GET", "/status", NULL, 0, wc_portal_read_status, (GDestroyNotify) wc_portal_status_free,
-              wc_portal_client_status_async, cancellable, callback, user_data);
+                               wc_portal_client_status_async, cancellable, callback, user_data);
 }
 
 static gpointer
@@ -95,9 +95,9 @@ start_login (WcPortalClient      *self,
              gpointer             user_data)
 {
   wc_portal_client_start_call (self, "POST", path,
-              json_body (4, "merchant_code", merchant_code, "user_id", user_id, "password", password, "otp", otp),
-              CALL_LOGIN, NULL,
-              (GDestroyNotify) wc_portal_login_free, wc_portal_client_login_finish, cancellable, callback, user_data);
+                               json_body (4, "merchant_code", merchant_code, "user_id", user_id, "password", password, "otp", otp),
+                               CALL_LOGIN, NULL,
+                               (GDestroyNotify) wc_portal_login_free, wc_portal_client_login_finish, cancellable, callback, user_data);
 }
 
 void
@@ -159,7 +159,7 @@ wc_portal_client_legacy_password_reset_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
   wc_portal_client_start_call (self, "POST", "/legacy/password-reset", json_body (1, "merchant_code", merchant_code), 0, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
+                               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
 void
@@ -173,7 +173,7 @@ wc_portal_client_change_password_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
   wc_portal_client_start_call (self, "POST", "/password", json_body (2, "current_password", current_password, "new_password", new_password), CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
+                               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
 void
@@ -187,7 +187,7 @@ wc_portal_client_set_tablet_password_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
   wc_portal_client_start_call (self, "POST", "/tablet/password", json_body (2, "current_password", current_password, "new_password", new_password), CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
+                               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
 void
@@ -200,7 +200,7 @@ wc_portal_client_activate_otp_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
   wc_portal_client_start_call (self, "POST", "/otp/activate", json_body (1, "otp", otp), CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL,
-              wc_portal_client_finish, cancellable, callback, user_data);
+                               wc_portal_client_finish, cancellable, callback, user_data);
 }
 
 static void
@@ -240,7 +240,7 @@ wc_portal_client_logout_async (WcPortalClient      *self,
       return;
     }
   wc_portal_client_start_call (self, "POST", "/logout", NULL, CALL_WITH_SESSION | CALL_LOGOUT, NULL, NULL, wc_portal_client_logout_async,
-              cancellable, on_logged_out, outer);
+                               cancellable, on_logged_out, outer);
 }
 
 gboolean
@@ -261,8 +261,8 @@ wc_portal_client_issue_otp_secret_async (WcPortalClient      *self,
 {
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
   wc_portal_client_start_call (self, "POST", "/otp/secret", NULL, CALL_WITH_SESSION | CALL_RENEWS, wc_portal_read_otp_offer,
-              (GDestroyNotify) wc_portal_otp_offer_free, wc_portal_client_issue_otp_secret_async,
-              cancellable, callback, user_data);
+                               (GDestroyNotify) wc_portal_otp_offer_free, wc_portal_client_issue_otp_secret_async,
+                               cancellable, callback, user_data);
 }
 
 WcPortalOtpOffer *
@@ -282,8 +282,8 @@ wc_portal_client_session_info_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
   /* GET /session does not renew the idle timer; it says how much is left. */
   wc_portal_client_start_call (self, "GET", "/session", NULL, CALL_WITH_SESSION | CALL_IDLE_FROM_ANSWER, wc_portal_read_session_info,
-              (GDestroyNotify) wc_portal_session_info_free, wc_portal_client_session_info_async,
-              cancellable, callback, user_data);
+                               (GDestroyNotify) wc_portal_session_info_free, wc_portal_client_session_info_async,
+                               cancellable, callback, user_data);
 }
 
 WcPortalSessionInfo *
@@ -302,7 +302,7 @@ wc_portal_client_list_users_async (WcPortalClient      *self,
 {
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
   wc_portal_client_start_call (self, "GET", "/users", NULL, CALL_WITH_SESSION | CALL_RENEWS, wc_portal_read_users, (GDestroyNotify) g_ptr_array_unref,
-              wc_portal_client_list_users_async, cancellable, callback, user_data);
+                               wc_portal_client_list_users_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -334,8 +334,8 @@ wc_portal_client_create_user_async (WcPortalClient      *self,
   g_return_if_fail (WC_IS_PORTAL_CLIENT (self));
 
   wc_portal_client_start_call (self, "POST", "/users", json_body (3, "user_id", user_id, "display_name", display_name, "role", role), CALL_WITH_SESSION | CALL_RENEWS, wc_portal_read_new_user,
-              (GDestroyNotify) wc_portal_new_user_free, wc_portal_client_new_user_finish,
-              cancellable, callback, user_data);
+                               (GDestroyNotify) wc_portal_new_user_free, wc_portal_client_new_user_finish,
+                               cancellable, callback, user_data);
 }
 
 void
@@ -351,7 +351,7 @@ wc_portal_client_reset_user_password_async (WcPortalClient      *self,
 
   path = user_path (user_id, "/password-reset");
   wc_portal_client_start_call (self, "POST", path, NULL, CALL_WITH_SESSION | CALL_RENEWS, wc_portal_read_new_user, (GDestroyNotify) wc_portal_new_user_free,
-              wc_portal_client_new_user_finish, cancellable, callback, user_data);
+                               wc_portal_client_new_user_finish, cancellable, callback, user_data);
 }
 
 WcPortalNewUser *
@@ -388,8 +388,8 @@ wc_portal_client_update_user_async (WcPortalClient      *self,
   json_builder_end_object (builder);
   path = user_path (user_id, "");
   wc_portal_client_start_call (self, "PATCH", path, body_of (builder), CALL_WITH_SESSION | CALL_RENEWS, wc_portal_read_user,
-              (GDestroyNotify) wc_portal_user_info_free, wc_portal_client_update_user_async,
-              cancellable, callback, user_data);
+                               (GDestroyNotify) wc_portal_user_info_free, wc_portal_client_update_user_async,
+                               cancellable, callback, user_data);
 }
 
 WcPortalUserInfo *
@@ -413,7 +413,7 @@ wc_portal_client_delete_user_async (WcPortalClient      *self,
 
   path = user_path (user_id, "");
   wc_portal_client_start_call (self, "DELETE", path, NULL, CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL, wc_portal_client_finish,
-              cancellable, callback, user_data);
+                               cancellable, callback, user_data);
 }
 
 void
@@ -429,7 +429,7 @@ wc_portal_client_reset_user_otp_async (WcPortalClient      *self,
 
   path = user_path (user_id, "/otp-reset");
   wc_portal_client_start_call (self, "POST", path, NULL, CALL_WITH_SESSION | CALL_RENEWS, NULL, NULL, wc_portal_client_finish,
-              cancellable, callback, user_data);
+                               cancellable, callback, user_data);
 }
 
 static void

@@ -479,7 +479,7 @@ finish_call (GTask *task)
       error = portal_error (self, status, root);
       if (g_error_matches (error, WC_PORTAL_ERROR, WC_PORTAL_ERROR_SESSION_ENDED) && !(call->flags & CALL_LOGOUT))
         wc_portal_client_end_session (self, g_strcmp0 (wc_portal_error_get_code (error), "W051000003") == 0
-                           ? WC_PORTAL_SESSION_END_IDLE : WC_PORTAL_SESSION_END_INVALID);
+                                            ? WC_PORTAL_SESSION_END_IDLE : WC_PORTAL_SESSION_END_INVALID);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
