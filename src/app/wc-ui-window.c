@@ -78,3 +78,19 @@ wc_ui_present_question (AdwMessageDialog *dialog)
   wc_ui_name_controls (GTK_WIDGET (dialog));
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+GtkWindow *
+wc_ui_newest_dialog (GtkWindow *main)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (window != main && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        found = window;
+    }
+  return found;
+}

@@ -18,6 +18,10 @@ void     wc_ui_close_on_escape   (GtkWindow            *window);
 void     wc_ui_focus_on_show     (GtkWindow            *window,
                                   GtkWidget            *first);
 
+/* The newest shown toplevel other than @main: the dialog or secondary
+ * window it opened last; NULL if none. */
+GtkWindow *wc_ui_newest_dialog   (GtkWindow            *main);
+
 /* A question over @parent: @heading, @body (NULL: the caller sets it),
  * a response @close_id (@close_label) that Escape gives, and a response
  * @answer_id (@answer_label) of @appearance. Enter gives the answer when

@@ -3,6 +3,7 @@
  * the dialog the page opens) to PNG, and quits. */
 #include "wc-window-private.h"
 #include "wc-ui-util.h"
+#include "wc-ui-window.h"
 
 typedef struct {
   WcWindow *window;
@@ -20,24 +21,6 @@ shot_free (Shot *shot)
   g_free (shot->page);
   g_free (shot->file);
   g_free (shot);
-}
-
-/* The newest visible toplevel other than the main window: the dialog a
- * page opened. */
-static GtkWindow *
-find_dialog (WcWindow *self)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (window != GTK_WINDOW (self) && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        found = window;
-    }
-  return found;
 }
 
 static void
@@ -92,7 +75,7 @@ on_shot_tick (gpointer user_data)
   if (now - shot->shown_at < 1500 * 1000)
     return G_SOURCE_CONTINUE;
 
-  target = find_dialog (self);
+  target = wc_ui_newest_dialog (GTK_WINDOW (self));
   if (target == NULL)
     target = GTK_WINDOW (self);
   if (!wc_ui_render_png (target, shot->file, &error))

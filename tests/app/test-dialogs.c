@@ -15,6 +15,7 @@
 #include "wc-login-page.h"
 #include "wc-session-page.h"
 #include "wc-token-page.h"
+#include "wc-ui-window.h"
 #include "wc-user-dialog.h"
 #include "wc-users-page.h"
 #include "wc-window.h"
@@ -35,23 +36,6 @@ in_japanese (void)
   return g_str_has_prefix (g_get_language_names ()[0], "ja");
 }
 
-/* The newest shown toplevel other than @main, or NULL. */
-static GtkWindow *
-newest_dialog (GtkWindow *main)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  GtkWindow *found = NULL;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (window != main && gtk_widget_get_mapped (GTK_WIDGET (window)))
-        found = window;
-    }
-  return found;
-}
-
 /* Waits for the dialog that @main's last action opened and checks it:
  * the focus is inside, nothing is cut off, a picture. Returns it, open. */
 static GtkWindow *
@@ -62,8 +46,8 @@ check_dialog (GtkWindow  *main,
   GtkWindow *dialog;
   GtkWidget *focus;
 
-  app_test_wait_until (newest_dialog (main) != NULL, 10000);
-  dialog = newest_dialog (main);
+  app_test_wait_until (wc_ui_newest_dialog (main) != NULL, 10000);
+  dialog = wc_ui_newest_dialog (main);
   g_test_message ("%s: %s", name, G_OBJECT_TYPE_NAME (dialog));
   /* Allocated, with its transitions over. */
   app_test_spin (400);
@@ -148,7 +132,7 @@ check_users_dialogs (WcWindow *window)
   app_test_fill (GTK_WIDGET (dialog), T ("User ID"), CHILD);
   /* Enter in the last field answers with the default: Create. */
   gtk_widget_activate_default (GTK_WIDGET (dialog));
-  app_test_wait_until (WC_IS_INITIAL_PASSWORD_DIALOG (newest_dialog (main)), 20000);
+  app_test_wait_until (WC_IS_INITIAL_PASSWORD_DIALOG (wc_ui_newest_dialog (main)), 20000);
   escape_closes (check_dialog (main, "initial-password"), "initial-password");
   app_test_wait_until (app_test_shows_text (users, CHILD), 20000);
 
